@@ -1,0 +1,96 @@
+// AuthZEN core: properties of a single evaluation that hold whatever the target's policy
+// (spec/decision.md 1.3 and 1.8): unknown members and member order change nothing, request
+// IDs are echoed, the media type is enforced, and no malformed or hostile input is decided,
+// crashes the PE or cuts the connection.
+import { randomUUID } from 'node:crypto';
+import type { Check } from '../../engine/check.js';
+import { CheckFailure } from '../../engine/failure.js';
+import { forAll } from '../../engine/property.js';
+import { invalidEvaluationRequest } from '../../arbitraries/decision.js';
+import { requestNestedTo, requestOfSize, reserialised, sampleRequest, withUnknownMembers } from '../../arbitraries/zt.js';
+import { answerOf, expectDecidedOrRejected, expectDecision, expectRejected, expectRequestIdEcho } from '../lib/expect.js';
+
+/** Invalid under AuthZEN itself, so that every AuthZEN PDP must refuse them. */
+const coreInvalid = invalidEvaluationRequest.filter((m) => m.class === 'authzen-core');
+
+/** Valid requests a careless PE may crash on (R1 of QUALITY.md): it may decide them or refuse them, never fail. */
+const HOSTILE: ReadonlyArray<[string, () => string]> = [
+  ['a request whose subject.properties nest objects 1000 levels deep', () => requestNestedTo(1003, 'object')],
+  ['a request whose subject.properties nest arrays 1000 levels deep', () => requestNestedTo(1003, 'array')],
+  ['a request with a 200 KB string in subject.properties', () => requestOfSize(200 * 1024 + 150)],
+];
+
+export const corePropertyChecks: Check[] = [
+  {
+    id: 'decision/core/unknown-members-ignored',
+    title: 'Unknown members at the top level and in subject, action and resource change neither the status nor the decision',
+    kind: 'property', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-007'],
+    async run(ctx) {
+      await forAll(ctx, withUnknownMembers, async ({ plain, injected, where }) => {
+        const a = await ctx.http.post(ctx.endpoints.evaluation, plain);
+        const b = await ctx.http.post(ctx.endpoints.evaluation, injected);
+        if (answerOf(a) !== answerOf(b)) {
+          throw new CheckFailure(`members a PE does not know must be ignored: adding them changes neither the status nor the decision (DEC-007); the request got ${answerOf(a)}, and with unknown members in ${where} it got ${answerOf(b)}`, b.exchange);
+        }
+      });
+    },
+  },
+  {
+    id: 'decision/core/member-order-whitespace',
+    title: 'Shuffled members and added whitespace change neither the status nor the decision',
+    kind: 'property', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-008'],
+    async run(ctx) {
+      await forAll(ctx, reserialised, async ({ request, text }) => {
+        const a = await ctx.http.post(ctx.endpoints.evaluation, request);
+        const b = await ctx.http.post(ctx.endpoints.evaluation, text);
+        if (answerOf(a) !== answerOf(b)) {
+          throw new CheckFailure(`the order of object members and insignificant whitespace must change neither the status nor the decision (DEC-008); the request got ${answerOf(a)}, reordered and re-spaced it got ${answerOf(b)}`, b.exchange);
+        }
+      });
+    },
+  },
+  {
+    id: 'decision/core/request-id-echo',
+    title: 'A successful response echoes the X-Request-ID of its request',
+    kind: 'structural', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-010'],
+    async run(ctx) {
+      // AuthZEN 1.0 Section 10.1: the value is an arbitrary string; send a UUID and a token with punctuation.
+      for (const id of [randomUUID(), `zti.${randomUUID().slice(0, 8)}_~-+/=:;@ ${Date.now()}`]) {
+        ctx.countCase();
+        const res = await ctx.http.post(ctx.endpoints.evaluation, sampleRequest(), { headers: { 'x-request-id': id } });
+        expectDecision(res);
+        expectRequestIdEcho(res, id, 'a decided request', 'DEC-010');
+      }
+    },
+  },
+  {
+    id: 'decision/core/content-type',
+    title: 'A request whose Content-Type is not application/json gets a 4xx',
+    kind: 'structural', class: 'authzen-core', keyword: 'SHOULD', requirements: ['DEC-006'],
+    async run(ctx) {
+      // The harness's client always names a type for a body, so "none" is sent as an empty Content-Type.
+      for (const [what, type] of [['text/plain', 'text/plain'], ['an empty Content-Type', '']] as const) {
+        ctx.countCase();
+        const res = await ctx.http.post(ctx.endpoints.evaluation, sampleRequest(), { headers: { 'content-type': type } });
+        if (res.status < 400 || res.status > 499) {
+          throw new CheckFailure(`a request whose Content-Type is not application/json should get a 4xx status (DEC-006); sent ${what}, got ${res.status}`, res.exchange);
+        }
+      }
+    },
+  },
+  {
+    id: 'decision/core/malformed-never-decided',
+    title: 'Malformed and hostile bodies never get a 5xx, an aborted connection or a decision',
+    kind: 'property', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-005', 'DEC-076', 'DEC-077'],
+    async run(ctx) {
+      await forAll(ctx, coreInvalid, async (msg) => {
+        const res = await ctx.http.post(ctx.endpoints.evaluation, msg.body, msg.contentType ? { headers: { 'content-type': msg.contentType } } : {});
+        expectRejected(res, `an invalid request (${msg.what})`);
+      });
+      for (const [what, body] of HOSTILE) {
+        ctx.countCase();
+        expectDecidedOrRejected(await ctx.http.post(ctx.endpoints.evaluation, body()), what);
+      }
+    },
+  },
+];

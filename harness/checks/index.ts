@@ -1,0 +1,16 @@
+// The registry of policy-agnostic checks. Scenario checks are made from vector files at
+// run time (harness/vectors/scenario-checks.ts).
+import type { Check } from '../engine/check.js';
+import { coreStructureChecks } from './decision/core-structure.js';
+import { corePropertyChecks } from './decision/core-properties.js';
+import { batchChecks } from './decision/batch.js';
+import { searchChecks } from './decision/search.js';
+import { discoveryChecks } from './decision/discovery.js';
+import { ztProfileChecks } from './decision/zt-profile.js';
+import { errorsChecks } from './decision/errors.js';
+import { authChecks } from './decision/auth.js';
+
+export const CHECKS: readonly Check[] = [
+  ...coreStructureChecks, ...corePropertyChecks, ...batchChecks, ...searchChecks,
+  ...discoveryChecks, ...ztProfileChecks, ...errorsChecks, ...authChecks,
+];

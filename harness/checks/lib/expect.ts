@@ -1,0 +1,146 @@
+// Assertions shared by the decision checks. Each failure message paraphrases the
+// normative sentence it enforces, so a vendor reads the rule, not just the symptom.
+import { ERROR_CODES, OBLIGATION_TYPES, type ErrorCode, type ZtDecisionContext, validate } from '../../../schemas/decision.js';
+import type { HttpResponse } from '../../engine/http-client.js';
+import { CheckFailure } from '../../engine/failure.js';
+import { isAllowedReasonCode, trustLevelOf } from './registry.js';
+
+const fail = (res: HttpResponse, message: string): never => {
+  throw new CheckFailure(message, res.exchange);
+};
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** DEC-001/DEC-002: a valid request is decided with 200, JSON, and a boolean decision. */
+export function expectDecision(res: HttpResponse, what = 'a valid evaluation request'): boolean {
+  if (res.status !== 200) fail(res, `${what} must get HTTP 200 with a decision (DEC-001), got ${res.status}`);
+  if (!/^application\/json\b/i.test(res.headers['content-type'] ?? '')) fail(res, `a decision must have the media type application/json (DEC-002), got "${res.headers['content-type'] ?? ''}"`);
+  const body = res.json;
+  if (!isObject(body) || typeof body.decision !== 'boolean') fail(res, `${what} must get a JSON object with a boolean "decision" (DEC-001)`);
+  return (body as { decision: boolean }).decision;
+}
+
+/** DEC-076/DEC-077: a request the PE does not accept gets an error status and is never decided. */
+export function expectRejected(res: HttpResponse, what: string, statusClass: 4 | 0 = 4): void {
+  if (res.status >= 500) fail(res, `${what}: no request may get a 5xx status (DEC-076), got ${res.status}`);
+  if (statusClass === 4 && (res.status < 400 || res.status > 499)) fail(res, `${what}: the request must get a 4xx status and no decision, got ${res.status}`);
+  if (isObject(res.json) && 'decision' in res.json) fail(res, `${what}: a request the PE does not accept is never decided, but the answer carries "decision" (DEC-077)`);
+}
+
+/**
+ * DEC-070/DEC-071: the pe-zt typed error body, with the code of the status and the pointer.
+ * `rule`, when given, paraphrases the requirement that names this status and is the
+ * failure message when the status differs, e.g. "an empty body must get HTTP 400 invalid_json (DEC-072)".
+ */
+export function expectTypedError(res: HttpResponse, code: ErrorCode, pointer?: string | PointerWithin, rule?: string): void {
+  const status = ERROR_CODES[code];
+  if (res.status !== status) fail(res, `${rule ?? `expected HTTP ${status} ${code}`}, got ${res.status}`);
+  if (!validate.errorBody(res.json)) {
+    const why = validate.errorBody.firstError(res.json);
+    fail(res, `every error must carry a JSON body valid against ErrorBody (DEC-070): ${why?.description ?? 'not JSON'}`);
+  }
+  const body = res.json as { error: string; pointer?: string };
+  if (body.error !== code) fail(res, `the error code must be "${code}" for this fault (DEC-070), got "${body.error}"`);
+  if (ERROR_CODES[body.error as ErrorCode] !== res.status) fail(res, `error "${body.error}" must come with status ${ERROR_CODES[body.error as ErrorCode]} (DEC-070)`);
+  if (pointer === undefined) return;
+  if (typeof pointer === 'string') {
+    if (body.pointer !== pointer) fail(res, `the error must point at the offending member "${pointer}" (DEC-071), got ${JSON.stringify(body.pointer)}`);
+  } else if (body.pointer !== pointer.within && !body.pointer?.startsWith(`${pointer.within}/`)) {
+    fail(res, `the error must point at the offending member "${pointer.within}" or a member inside it (DEC-071), got ${JSON.stringify(body.pointer)}`);
+  }
+}
+
+/** The fault is a value placed at `within`; a pointer to it or into it names the offending member. */
+export interface PointerWithin { within: string }
+
+/**
+ * What a PE must point at when the member at `pointer` of the request `sent` is at fault
+ * (DEC-071): exactly there when it is missing or a scalar, there or inside it when it is an
+ * object or array (a wrongly typed element of an array is the offending member too).
+ */
+export function faultPointer(sent: unknown, pointer: string): string | PointerWithin {
+  if (pointer === '') return pointer;
+  let node: unknown = sent;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, key)) return pointer;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return typeof node === 'object' && node !== null ? { within: pointer } : pointer;
+}
+
+/** DEC-076/DEC-077 for input a PE may accept or refuse: a 200 with a boolean decision, or a 4xx without one. */
+export function expectDecidedOrRejected(res: HttpResponse, what: string): void {
+  if (res.status === 200) expectDecision(res, what);
+  else expectRejected(res, what);
+}
+
+/** The status and, on a 200, the decision: what DEC-007 and DEC-008 say must not change. */
+export function answerOf(res: HttpResponse): string {
+  const body = res.json;
+  return isObject(body) && typeof body.decision === 'boolean' ? `${res.status} with "decision": ${String(body.decision)}` : `${res.status}`;
+}
+
+/** DEC-010/DEC-078: the response carries the X-Request-ID value the request carried. */
+export function expectRequestIdEcho(res: HttpResponse, sent: string, what: string, requirement: 'DEC-010' | 'DEC-078'): void {
+  const got = res.headers['x-request-id'];
+  if (got !== sent) {
+    fail(res, `${what}: when a request carries X-Request-ID, the response must carry the same value in its X-Request-ID header (${requirement}); sent ${JSON.stringify(sent)}, got ${got === undefined ? 'no header' : JSON.stringify(got)}`);
+  }
+}
+
+/** The context.zti member of a decision object, when there is one. */
+export function ztiOf(decision: unknown): unknown {
+  return isObject(decision) && isObject(decision.context) ? decision.context.zti : undefined;
+}
+
+/**
+ * DEC-050..DEC-055, DEC-058: the zero-trust profile of one decision object (a single
+ * response or a batch item, named by `where`) is present, valid and consistent.
+ */
+export function expectWellFormedZt(res: HttpResponse, decision: unknown, where: string): ZtDecisionContext {
+  const zti = ztiOf(decision);
+  if (zti === undefined) fail(res, `${where}: every decision, single or batch item, must carry context.zti (DEC-050), but it has none`);
+  if (isObject(zti) && Array.isArray(zti.reasons)) {
+    for (const r of zti.reasons) {
+      const code: unknown = isObject(r) ? r.code : undefined;
+      if (typeof code === 'string' && !isAllowedReasonCode(code)) fail(res, `${where}: every reason code must be one of the registry of spec/decision.md 1.7 or start with "x_" (DEC-052), got ${JSON.stringify(code)}`);
+    }
+  }
+  if (isObject(zti) && Array.isArray(zti.obligations)) {
+    zti.obligations.forEach((o: unknown, i: number) => {
+      const why = obligationProblem(o);
+      if (why) fail(res, `${where}: every obligation must be one of the registered types log, notify, watermark, max_duration with its members of the documented types (DEC-055); obligations[${i}] ${why}`);
+    });
+  }
+  if (!validate.ztDecisionContext(zti)) {
+    const why = validate.ztDecisionContext.firstError(zti);
+    fail(res, `${where}: context.zti must be valid against ZtDecisionContext (DEC-050): ${why?.description ?? 'it is not an object'}`);
+  }
+  const z = zti as ZtDecisionContext;
+  const granted = isObject(decision) && decision.decision === true;
+  if ((z.outcome === 'grant') !== granted) {
+    fail(res, `${where}: outcome must be "grant" exactly when decision is true, and deny or step_up come with decision false (DEC-051); got outcome "${z.outcome}" with decision ${String(isObject(decision) ? decision.decision : undefined)}`);
+  }
+  if (z.outcome === 'step_up' && z.step_up?.acr_values === undefined && z.step_up?.max_age === undefined) {
+    fail(res, `${where}: a step_up outcome must carry step_up with acr_values, max_age or both (DEC-054), telling the client what authentication would change the answer`);
+  }
+  if (z.trust && trustLevelOf(z.trust.score) !== z.trust.level) {
+    fail(res, `${where}: trust.level must follow trust.score: none 0-24, low 25-49, medium 50-74, high 75-100 (DEC-058); score ${z.trust.score} is "${trustLevelOf(z.trust.score)}", got "${z.trust.level}"`);
+  }
+  return z;
+}
+
+/** DEC-055: what is wrong with one obligation, or undefined. */
+function obligationProblem(o: unknown): string | undefined {
+  if (!isObject(o)) return 'is not an object';
+  if (typeof o.type !== 'string' || !(OBLIGATION_TYPES as readonly string[]).includes(o.type)) return `has the unregistered type ${JSON.stringify(o.type)}`;
+  switch (o.type) {
+    case 'log': return o.level === 'audit' || o.level === 'info' ? undefined : 'is a log obligation whose level is not "audit" or "info"';
+    case 'notify': return typeof o.channel === 'string' ? undefined : 'is a notify obligation without a string channel';
+    case 'watermark': return typeof o.text === 'string' ? undefined : 'is a watermark obligation without a string text';
+    default: return Number.isInteger(o.seconds) && (o.seconds as number) >= 1 ? undefined : 'is a max_duration obligation whose seconds is not a positive integer';
+  }
+}

@@ -1,0 +1,104 @@
+// The zti command line: test, serve, vectors, gen.
+import { Command, Option } from 'commander';
+import { testCommand } from './test-command.js';
+import { serveCommand } from './serve-command.js';
+import { vectorsValidateCommand, vectorsReplayCommand } from './vectors-command.js';
+import { runGen } from '../gen/run.js';
+import { VERSION } from './paths.js';
+import { UsageError } from './usage-error.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** Set by `zti serve`: the process must stay up after the command returns. */
+let serving = false;
+
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command('zti').version(VERSION).description('zt-interop: the zero-trust interoperability toolkit').exitOverride();
+
+  program.command('test')
+    .description('run the conformance harness against --target, or against the embedded reference PE')
+    .option('--target <url>', 'base URL of the endpoint under test (default: start the reference PE in process)')
+    .option('--classes <list>', 'comma-separated conformance classes to test (default: those the discovery document claims)')
+    .option('--auth-header <header>', 'header that authenticates the harness, "Name: value" (prefer $ZTI_AUTH_HEADER or $ZTI_TOKEN for secrets)')
+    .option('--seed <n>', 'seed for generated requests (printed first; same seed, same requests)')
+    .option('--runs <n>', 'generated cases per property', '100')
+    .option('--only <ids>', 'run only these check IDs (globs, repeatable or comma-separated)', collect)
+    .option('--skip <ids>', 'skip these check IDs (globs)', collect)
+    .option('--list', 'list the checks with their class, keyword and requirement IDs, and exit')
+    .option('--json <file>', 'write the results as JSON (schemas/json/harness/results.schema.json)')
+    .option('--junit <file>', 'write the results as JUnit XML')
+    .option('--strict', 'SHOULD failures fail the run')
+    .option('--scenarios', 'also run the scenario vectors of --fixture against the target')
+    .option('--fixture <name>', 'the fixture the target has loaded (embedded default: zt-default)')
+    .option('--vectors <dir>', 'scenario vectors directory (default: the bundled vectors/)')
+    .option('--authzen-vectors <file>', 'also run an AuthZEN interop decisions file ({evaluation:[…], evaluations:[…]})')
+    .option('--replay-path <path>', 'with --seed and --only: rerun exactly one shrunk case')
+    .option('--concurrency <n>', 'checks in flight at once', '4')
+    .option('--timeout <ms>', 'per-request timeout', '10000')
+    .option('--evidence-dir <dir>', 'where failing cases are written as vector files (default .zti/failures)')
+    .option('--verbose', 'also list checks that were not applicable')
+    .action(async (flags: Parameters<typeof testCommand>[0]) => exit(await testCommand(flags)));
+
+  program.command('serve')
+    .description('run the reference PE (AuthZEN + zero-trust profile) on 127.0.0.1')
+    .option('--port <n>', 'port, 0 = any free port', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--fixture <name>', 'bundled fixture to load (zt-default, authzen-todo)')
+    .option('--policies <dir>', 'directory of Cedar policy files (with --entities)')
+    .option('--entities <file>', 'Cedar entities JSON file (with --policies)')
+    .option('--issuer <url>', 'policy_decision_point to publish (default: derived from the Host header)')
+    .option('--token-env <name>', 'environment variable holding accepted bearer tokens, comma-separated', 'ZTI_PE_TOKENS')
+    .addOption(new Option('--no-auth', 'accept unauthenticated PEPs (for AuthZEN interop runners; never in production)'))
+    .action(async (flags: Parameters<typeof serveCommand>[0]) => {
+      const stop = await serveCommand(flags);
+      serving = true;
+      const shutdown = () => { void stop().then(() => exit(0)); };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+
+  const vectors = program.command('vectors').description('validate and replay test vectors');
+  vectors.command('validate')
+    .description('validate vector files against the vector schema and the spec (default: the bundled vectors/)')
+    .argument('[paths...]', 'files or directories')
+    .option('--root <dir>', 'the vectors root that ids are relative to')
+    .action((paths: string[], flags: { root?: string }) => exit(vectorsValidateCommand(paths, flags)));
+  vectors.command('replay')
+    .description('run vector files against a target')
+    .argument('<paths...>', 'files or directories')
+    .requiredOption('--target <url>', 'base URL of the endpoint')
+    .option('--auth-header <header>', 'header that authenticates (prefer $ZTI_AUTH_HEADER / $ZTI_TOKEN)')
+    .option('--root <dir>', 'the vectors root that ids are relative to')
+    .action(async (paths: string[], flags: { target: string; authHeader?: string; root?: string }) => exit(await vectorsReplayCommand(paths, flags)));
+
+  program.command('gen')
+    .description('regenerate JSON Schema, types, OpenAPI, spec tables and the vector manifest (same as npm run gen)')
+    .option('--check', 'fail with a diff if the committed files are stale')
+    .action(async (flags: { check?: boolean }) => exit(await runGen(flags.check ?? false)));
+
+  return program;
+}
+
+/** Runs the CLI; resolves to true when the process must stay up (a server is running). */
+export async function main(argv: string[]): Promise<boolean> {
+  const exit = (code: number) => { process.exitCode = code; };
+  try {
+    await buildProgram(exit).parseAsync(argv);
+    return serving;
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string; name?: string };
+    if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
+      // commander already printed help, the version or the usage error.
+      process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+      return false;
+    }
+    if (e instanceof UsageError || err.name === 'ConfigError' || err.name === 'HarnessError') {
+      process.stderr.write(`zti: ${err.message ?? String(e)}\n`);
+      process.exitCode = 2;
+      return false;
+    }
+    process.stderr.write(`zti: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exitCode = 2;
+    return false;
+  }
+}

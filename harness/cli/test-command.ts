@@ -1,0 +1,139 @@
+// `zti test`: the harness against a target, or against the embedded reference PE.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CONFORMANCE_CLASSES, type ConformanceClass } from '../../schemas/decision.js';
+import type { ResultsFile } from '../../schemas/src/harness/results.js';
+import { validatorFor } from '../../schemas/validators.js';
+import { ResultsFile as ResultsFileSchema } from '../../schemas/src/harness/results.js';
+import type { Check } from '../engine/check.js';
+import { exitCode, runChecks } from '../engine/runner.js';
+import { CHECKS } from '../checks/index.js';
+import { consoleReporter } from '../reporters/console.js';
+import { toJUnit } from '../reporters/junit.js';
+import { loadVectorFiles } from '../vectors/load.js';
+import { formatVectorError } from '../vectors/vector-error.js';
+import { scenarioChecks } from '../vectors/scenario-checks.js';
+import { authzenInteropChecks } from '../vectors/authzen-interop.js';
+import { shrunkVector } from '../vectors/record.js';
+import { resolveAuth } from './auth.js';
+import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
+import { UsageError } from './usage-error.js';
+
+export interface TestFlags {
+  target?: string;
+  classes?: string;
+  authHeader?: string;
+  seed?: string;
+  runs?: string;
+  only?: string[];
+  skip?: string[];
+  list?: boolean;
+  json?: string;
+  junit?: string;
+  strict?: boolean;
+  scenarios?: boolean;
+  fixture?: string;
+  vectors?: string;
+  authzenVectors?: string;
+  replayPath?: string;
+  concurrency?: string;
+  timeout?: string;
+  evidenceDir?: string;
+  verbose?: boolean;
+}
+
+const validResults = validatorFor(ResultsFileSchema);
+
+function int(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${name} must be a whole number >= ${min}, got "${value}"`);
+  return Number(value);
+}
+
+function parseClasses(raw: string | undefined): ConformanceClass[] | undefined {
+  if (!raw) return undefined;
+  const out = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const c of out) {
+    if (!(CONFORMANCE_CLASSES as readonly string[]).includes(c)) throw new UsageError(`--classes: unknown class "${c}"; the classes are ${CONFORMANCE_CLASSES.join(', ')}`);
+  }
+  return out as ConformanceClass[];
+}
+
+function fixtureExists(name: string): boolean {
+  return fs.existsSync(path.join(VECTORS_DIR, 'fixtures', name));
+}
+
+/** The checks of this run: the registry, plus scenario vectors for the loaded fixture, plus an AuthZEN interop file. */
+export function selectChecks(flags: TestFlags, fixture: string | undefined): Check[] {
+  const checks: Check[] = [...CHECKS];
+  const wantScenarios = flags.scenarios || flags.vectors !== undefined || (flags.target === undefined && flags.authzenVectors === undefined);
+  if (wantScenarios && fixture) {
+    const { vectors, errors } = loadVectorFiles([flags.vectors ?? VECTORS_DIR], { root: flags.vectors ?? VECTORS_DIR, specDir: SPEC_DIR, fixturesDir: path.join(VECTORS_DIR, 'fixtures') });
+    if (errors.length) throw new UsageError(`vector files are invalid:\n${errors.map((e) => `  ${formatVectorError(e)}`).join('\n')}`);
+    checks.push(...scenarioChecks(vectors.filter((v) => v.vector.fixture === fixture)));
+  }
+  if (flags.authzenVectors) checks.push(...authzenInteropChecks(flags.authzenVectors));
+  return checks;
+}
+
+export async function testCommand(flags: TestFlags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const seed = int('--seed', flags.seed, Math.floor(Math.random() * 2 ** 31));
+  const runs = int('--runs', flags.runs, 100, 1);
+  const classes = parseClasses(flags.classes);
+  if (flags.fixture && !fixtureExists(flags.fixture)) throw new UsageError(`--fixture: no fixture "${flags.fixture}" under ${path.join(VECTORS_DIR, 'fixtures')}`);
+  if (flags.authzenVectors && !fs.existsSync(flags.authzenVectors)) throw new UsageError(`--authzen-vectors: ${flags.authzenVectors} does not exist`);
+  const embedded = flags.target === undefined;
+  const fixture = flags.fixture ?? (embedded ? 'zt-default' : undefined);
+  const checks = selectChecks(flags, fixture);
+
+  if (flags.list) {
+    for (const c of checks) out(`${c.id}\t${c.class}\t${c.keyword}\t${c.requirements.join(',')}\t${c.title}\n`);
+    return 0;
+  }
+
+  let auth = resolveAuth(flags.authHeader);
+  let baseUrl = flags.target ?? '';
+  let stop: (() => Promise<void>) | undefined;
+  if (embedded) {
+    // The embedded default: the only place the harness touches reference-impl, and only to start it.
+    const { startReferencePe } = await import('../../reference-impl/server.js');
+    const pe = await startReferencePe({ port: 0, fixture, logger: false });
+    baseUrl = pe.url;
+    auth = ['authorization', `Bearer ${pe.tokens[0]!}`];
+    stop = () => pe.close();
+  } else if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
+    throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${baseUrl}"`);
+  }
+
+  const reporter = consoleReporter(out, { verbose: flags.verbose ?? false });
+  reporter.start({ target: embedded ? `${baseUrl} (embedded reference PE, fixture ${fixture})` : baseUrl, seed, runs });
+  const evidenceDir = flags.evidenceDir ?? path.join(process.cwd(), '.zti', 'failures');
+  let results: ResultsFile;
+  try {
+    const report = await runChecks({
+      baseUrl, embedded, checks, auth, classes, only: flags.only, skip: flags.skip, seed, runs,
+      replayPath: flags.replayPath, strict: flags.strict ?? false,
+      concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),
+      toolVersion: VERSION,
+      replayCommand: `zti test${embedded ? '' : ` --target ${baseUrl}`}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}`,
+      onCheckDone: (r, exchange) => {
+        if (r.failure && exchange) {
+          const vector = shrunkVector({ check: r.id, requirements: r.requirements, classes: r.classes, seed: r.failure.seed, path: r.failure.path, exchange, target: baseUrl });
+          const file = path.join(evidenceDir, `${r.id.replace(/[^a-z0-9._-]+/gi, '_')}.json`);
+          fs.mkdirSync(evidenceDir, { recursive: true });
+          fs.writeFileSync(file, `${JSON.stringify(vector, null, 2)}\n`);
+          r.failure.vector_file = path.relative(process.cwd(), file);
+        }
+        reporter.check(r);
+      },
+    });
+    results = report.results;
+  } finally {
+    await stop?.();
+  }
+  reporter.end(results);
+  if (!validResults(results)) throw new Error(`internal: results do not match the ResultsFile schema: ${validResults.firstError(results)?.description}`);
+  if (flags.json) fs.writeFileSync(flags.json, `${JSON.stringify(results, null, 2)}\n`);
+  if (flags.junit) fs.writeFileSync(flags.junit, toJUnit(results));
+  return exitCode(results);
+}

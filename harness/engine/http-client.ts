@@ -1,0 +1,153 @@
+// Every request the harness sends goes through here (undici, keep-alive pools), so that
+// each exchange is recorded as evidence and can be printed as a curl reproduction.
+import { Pool } from 'undici';
+
+export interface Exchange {
+  request: { method: string; url: string; headers: Record<string, string>; body?: string; bodyBase64?: string };
+  response?: { status: number; headers: Record<string, string>; body: string };
+  error?: string;
+  ms: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** The parsed body, or undefined when it is not JSON. */
+  json: unknown;
+  exchange: Exchange;
+}
+
+export interface SendOptions {
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string or Buffer is sent as is. */
+  body?: unknown;
+  /** Leave out the credentials of the target (for authentication checks). */
+  anonymous?: boolean;
+}
+
+export interface ClientOptions {
+  /** Header that authenticates the harness to the target, e.g. ["authorization", "Bearer x"]. */
+  auth?: [string, string] | undefined;
+  timeoutMs?: number;
+  connections?: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export class TargetClient {
+  private readonly pools: Map<string, Pool>;
+  /** Exchanges recorded since the last call to take(). */
+  private log: Exchange[] = [];
+
+  constructor(readonly baseUrl: string, readonly options: ClientOptions = {}, pools?: Map<string, Pool>) {
+    this.pools = pools ?? new Map();
+  }
+
+  /** A client on the same connections with its own exchange log (one per check). */
+  fork(): TargetClient {
+    return new TargetClient(this.baseUrl, this.options, this.pools);
+  }
+
+  /** `target` is a path relative to the base URL, or an absolute URL (from discovery). */
+  async send(method: string, target: string, opts: SendOptions = {}): Promise<HttpResponse> {
+    const url = new URL(/^https?:\/\//.test(target) ? target : `${this.baseUrl}${target}`);
+    const headers: Record<string, string> = {};
+    let body: Buffer | undefined;
+    if (opts.body !== undefined) {
+      body = Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
+      headers['content-type'] = 'application/json';
+    }
+    if (this.options.auth && !opts.anonymous) headers[this.options.auth[0].toLowerCase()] = this.options.auth[1];
+    for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = v;
+    const exchange: Exchange = { request: { method, url: url.href, headers, ...bodyFields(body) }, ms: 0 };
+    this.log.push(exchange);
+    const started = performance.now();
+    try {
+      const res = await this.pool(url.origin).request({
+        method: method as 'GET', path: `${url.pathname}${url.search}`, headers, body,
+        headersTimeout: this.options.timeoutMs ?? 10_000, bodyTimeout: this.options.timeoutMs ?? 10_000,
+      });
+      const text = await res.body.text();
+      const resHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+      exchange.response = { status: res.statusCode, headers: resHeaders, body: text };
+      exchange.ms = performance.now() - started;
+      return { status: res.statusCode, headers: resHeaders, text, json: parseJson(text), exchange };
+    } catch (e) {
+      exchange.ms = performance.now() - started;
+      exchange.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      throw new TransportError(`${method} ${url.href} failed: ${exchange.error}`, exchange);
+    }
+  }
+
+  post(target: string, body: unknown, opts: Omit<SendOptions, 'body'> = {}) {
+    return this.send('POST', target, { ...opts, body });
+  }
+
+  get(target: string, opts: SendOptions = {}) {
+    return this.send('GET', target, opts);
+  }
+
+  /** Returns and forgets the exchanges recorded so far. */
+  take(): Exchange[] {
+    const out = this.log;
+    this.log = [];
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
+  }
+
+  private pool(origin: string): Pool {
+    let p = this.pools.get(origin);
+    if (!p) {
+      p = new Pool(origin, { connections: this.options.connections ?? 16, pipelining: 1, keepAliveTimeout: 10_000 });
+      this.pools.set(origin, p);
+    }
+    return p;
+  }
+}
+
+/** The target closed the connection, timed out or could not be reached. */
+export class TransportError extends Error {
+  constructor(message: string, readonly exchange: Exchange) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+function bodyFields(body: Buffer | undefined): { body?: string; bodyBase64?: string } {
+  if (!body) return {};
+  try {
+    return { body: utf8.decode(body) };
+  } catch {
+    return { bodyBase64: body.toString('base64') };
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** A curl command that resends the request; credentials are read from $ZTI_AUTH, never printed. */
+export function toCurl(x: Exchange, authHeader?: string, bodyFile?: string): string {
+  const parts = ['curl', '-sS', '-i', '-X', x.request.method, shellQuote(x.request.url)];
+  for (const [k, v] of Object.entries(x.request.headers)) {
+    if (authHeader && k === authHeader.toLowerCase()) parts.push('-H', `"${k}: $ZTI_AUTH"`);
+    else parts.push('-H', shellQuote(`${k}: ${v}`));
+  }
+  if (bodyFile) parts.push('--data-binary', shellQuote(`@${bodyFile}`));
+  else if (x.request.body !== undefined) parts.push('--data-binary', shellQuote(x.request.body));
+  else if (x.request.bodyBase64 !== undefined) parts.push('--data-binary', `@<(echo ${x.request.bodyBase64} | base64 -d)`);
+  return parts.join(' ');
+}

@@ -1,0 +1,52 @@
+// Learns what a target is before any check runs: whether it answers, where its endpoints
+// are (AuthZEN 1.0 Section 9: advertised URLs win over default paths) and what it claims.
+import { CLASS_URN_PREFIX, CONFORMANCE_CLASSES, type ConformanceClass, type PdpMetadata } from '../../schemas/decision.js';
+import { validate } from '../../schemas/decision.js';
+import type { Endpoints } from './check.js';
+import { HarnessError } from './failure.js';
+import { TransportError, type TargetClient } from './http-client.js';
+
+export const DEFAULT_PATHS: Endpoints = {
+  evaluation: '/access/v1/evaluation',
+  evaluations: '/access/v1/evaluations',
+  searchSubject: '/access/v1/search/subject',
+  searchResource: '/access/v1/search/resource',
+  searchAction: '/access/v1/search/action',
+  discovery: '/.well-known/authzen-configuration',
+};
+
+export interface TargetProfile {
+  metadata: PdpMetadata | undefined;
+  endpoints: Endpoints;
+  /** Classes the target claims, as read from its discovery document. */
+  claimed: ConformanceClass[];
+}
+
+export async function probeTarget(http: TargetClient): Promise<TargetProfile> {
+  let res;
+  try {
+    res = await http.get(DEFAULT_PATHS.discovery, { anonymous: true });
+  } catch (e) {
+    if (e instanceof TransportError) throw new HarnessError(`cannot reach the target ${http.baseUrl}: ${e.exchange.error ?? e.message}. Check --target and that the endpoint is up.`, e.exchange);
+    throw e;
+  }
+  http.take();
+  const metadata = res.status === 200 && validate.pdpMetadata(res.json) ? res.json : undefined;
+  if (!metadata) return { metadata: undefined, endpoints: { ...DEFAULT_PATHS }, claimed: [] };
+  const endpoints: Endpoints = {
+    evaluation: metadata.access_evaluation_endpoint,
+    evaluations: metadata.access_evaluations_endpoint ?? DEFAULT_PATHS.evaluations,
+    searchSubject: metadata.search_subject_endpoint ?? DEFAULT_PATHS.searchSubject,
+    searchResource: metadata.search_resource_endpoint ?? DEFAULT_PATHS.searchResource,
+    searchAction: metadata.search_action_endpoint ?? DEFAULT_PATHS.searchAction,
+    discovery: DEFAULT_PATHS.discovery,
+  };
+  const claimed = new Set<ConformanceClass>(['authzen-core', 'authzen-discovery']);
+  if (metadata.access_evaluations_endpoint) claimed.add('authzen-batch');
+  if (metadata.search_subject_endpoint || metadata.search_resource_endpoint || metadata.search_action_endpoint) claimed.add('authzen-search');
+  for (const urn of metadata.capabilities ?? []) {
+    const c = urn.startsWith(CLASS_URN_PREFIX) ? urn.slice(CLASS_URN_PREFIX.length) : '';
+    if ((CONFORMANCE_CLASSES as readonly string[]).includes(c)) claimed.add(c as ConformanceClass);
+  }
+  return { metadata, endpoints, claimed: [...claimed] };
+}

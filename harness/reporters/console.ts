@@ -1,0 +1,57 @@
+// The live console view: the seed first, one line per check as it finishes, every failure
+// as a reproduction (IDs, message, replay command, curl, shrunk request), then a summary.
+import type { CheckResult, ResultsFile } from '../../schemas/src/harness/results.js';
+
+const COLOR = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, s: string) => (COLOR ? `\u001b[${code}m${s}\u001b[0m` : s);
+const LABEL: Record<CheckResult['verdict'], string> = {
+  pass: paint(32, 'PASS'), fail: paint(31, 'FAIL'), warn: paint(33, 'WARN'), 'not-applicable': paint(90, 'N/A '), error: paint(35, 'ERR '),
+};
+
+export interface ConsoleReporter {
+  start(info: { target: string; seed: number; runs: number }): void;
+  check(result: CheckResult): void;
+  end(results: ResultsFile): void;
+}
+
+export function consoleReporter(out: (s: string) => void = (s) => process.stdout.write(s), opts: { verbose?: boolean } = {}): ConsoleReporter {
+  return {
+    start({ target, seed, runs }) {
+      out(`zti test: seed ${seed} (rerun with --seed ${seed}), ${runs} runs per property\ntarget: ${target}\n\n`);
+    },
+    check(r) {
+      if (r.verdict === 'not-applicable' && !opts.verbose) return;
+      out(`${LABEL[r.verdict]} ${r.id} [${r.requirements.join(', ')}] ${paint(90, `${r.cases} case${r.cases === 1 ? '' : 's'}, ${r.duration_ms} ms`)}\n`);
+      if (r.verdict === 'not-applicable' || r.verdict === 'pass') return;
+      out(`     ${r.message ?? ''}\n`);
+      const f = r.failure;
+      if (!f) return;
+      if (f.seed) out(`     seed ${f.seed}${f.path ? `, path ${f.path}` : ''}\n`);
+      out(`     replay: ${f.replay}\n`);
+      if (f.curl) out(`     curl:   ${f.curl.length > 2000 ? `${f.curl.slice(0, 2000)}…` : f.curl}\n`);
+      if (f.exchange?.request.body !== undefined) out(`     request: ${truncate(f.exchange.request.body)}\n`);
+      if (f.exchange?.response) out(`     response: ${f.exchange.response.status} ${truncate(f.exchange.response.body)}\n`);
+      if (f.vector_file) out(`     vector: ${f.vector_file} (zti vectors replay ${f.vector_file} --target …)\n`);
+    },
+    end(results) {
+      const byClass = new Map<string, Record<CheckResult['verdict'], number>>();
+      for (const r of results.checks) {
+        const c = r.classes[0] ?? '';
+        const row = byClass.get(c) ?? { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, error: 0 };
+        row[r.verdict]++;
+        byClass.set(c, row);
+      }
+      out(`\n${'class'.padEnd(22)}${['pass', 'fail', 'warn', 'n/a', 'error'].map((h) => h.padStart(7)).join('')}\n`);
+      for (const [c, row] of [...byClass].sort()) {
+        out(`${c.padEnd(22)}${[row.pass, row.fail, row.warn, row['not-applicable'], row.error].map((n) => String(n).padStart(7)).join('')}\n`);
+      }
+      const s = results.summary;
+      const verdict = s.fail > 0 ? paint(31, 'NOT CONFORMANT') : s.error > 0 ? paint(35, 'INCOMPLETE') : paint(32, 'CONFORMANT');
+      out(`\n${verdict}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.error} errors, ${s['not-applicable']} not applicable in ${(results.duration_ms / 1000).toFixed(1)} s (seed ${results.seed}; classes ${results.classes.join(', ')})\n`);
+    },
+  };
+}
+
+function truncate(s: string, n = 600): string {
+  return s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s;
+}

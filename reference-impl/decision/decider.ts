@@ -1,0 +1,88 @@
+// Decisions with a cache in front of Cedar. A decision is a pure function of the policy
+// set, the entity store and {subject, action, resource, context}, so it is cached under a
+// canonical (sorted-member) serialization of those four plus the policy set version, for
+// the decision's ttl_s (entries with ttl_s 0, such as step_up, are never cached). Unknown
+// top-level members are not part of the key (DEC-007). A second, byte-exact cache keyed on
+// the raw body spares the parse and validation of repeated single evaluations. The
+// response is kept pre-serialized around the decision_id, which is fresh on every answer
+// (DEC-053).
+import { canonicalJson } from '../lib/canonical-json.js';
+import { TtlCache } from '../lib/ttl-cache.js';
+import type { CedarEngine, DecisionInput } from './cedar-engine.js';
+import type { DecisionIds } from './decision-ids.js';
+import type { Verdict } from './outcome.js';
+
+/** A decision serialized as `head + decision_id + tail`. */
+export interface Rendered {
+  decision: boolean;
+  head: string;
+  tail: string;
+  /** When the decision stops being reusable (ms since the epoch). */
+  expiresAt: number;
+}
+
+/** Bodies larger than this are not kept in the raw-body cache. */
+const MAX_RAW_KEY_BYTES = 4096;
+
+export class Decider {
+  decisions = 0;
+  cacheHits = 0;
+  private readonly cache: TtlCache<Rendered>;
+  private readonly raw: TtlCache<Rendered>;
+
+  constructor(
+    private readonly engine: CedarEngine,
+    private readonly version: string,
+    cacheSize: number,
+    readonly nextId: DecisionIds,
+  ) {
+    this.cache = new TtlCache(cacheSize);
+    this.raw = new TtlCache(cacheSize);
+  }
+
+  decide(input: DecisionInput, now = Date.now()): Rendered {
+    this.decisions++;
+    const key = `${this.version}\u0001${canonicalJson(input.subject)}\u0001${canonicalJson(input.action)}\u0001${canonicalJson(input.resource)}\u0001${input.context === undefined ? '' : canonicalJson(input.context)}`;
+    const hit = this.cache.get(key, now);
+    if (hit) {
+      this.cacheHits++;
+      return hit;
+    }
+    const verdict = this.engine.evaluate(input);
+    const rendered = render(verdict, now);
+    this.cache.set(key, rendered, verdict.ttlS * 1000, now);
+    return rendered;
+  }
+
+  /** The fast path of a single evaluation: a body byte-identical to one answered before. */
+  lookupRaw(body: Buffer, now = Date.now()): Rendered | undefined {
+    if (body.length > MAX_RAW_KEY_BYTES) return undefined;
+    const hit = this.raw.get(body.toString('latin1'), now);
+    if (hit) {
+      this.decisions++;
+      this.cacheHits++;
+    }
+    return hit;
+  }
+
+  rememberRaw(body: Buffer, rendered: Rendered, now = Date.now()): void {
+    if (body.length <= MAX_RAW_KEY_BYTES) this.raw.set(body.toString('latin1'), rendered, rendered.expiresAt - now, now);
+  }
+
+  /** The response body (AuthZEN decision with context.zti) with a fresh decision_id. */
+  json(r: Rendered): string {
+    return r.head + this.nextId() + r.tail;
+  }
+}
+
+function render(v: Verdict, now: number): Rendered {
+  const rest: Record<string, unknown> = { ttl_s: v.ttlS, reasons: v.reasons };
+  if (v.obligations) rest['obligations'] = v.obligations;
+  if (v.stepUp) rest['step_up'] = v.stepUp;
+  return {
+    decision: v.decision,
+    head: `{"decision":${v.decision},"context":{"zti":{"outcome":"${v.outcome}","decision_id":"`,
+    tail: `",${JSON.stringify(rest).slice(1)}}}`,
+    expiresAt: now + v.ttlS * 1000,
+  };
+}

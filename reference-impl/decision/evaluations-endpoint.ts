@@ -1,0 +1,98 @@
+// POST /access/v1/evaluations (AuthZEN 1.0 Section 7): many decisions in one call.
+// Defaults: the top-level subject, action, resource and context stand in for any item
+// that leaves them out; a member given in an item replaces the default wholesale (the
+// item's context is not merged member by member with the default context).
+import { EVALUATIONS_SEMANTICS, validate } from '../../schemas/decision.js';
+import { escapePointer } from '../../schemas/validators.js';
+import { HttpError } from '../errors.js';
+import { parseJsonObject } from '../lib/json-body.js';
+import type { Decider } from './decider.js';
+import { ZTI_LIMITS } from './limits.js';
+import { invalidRequest } from './request-errors.js';
+
+const MEMBERS = ['subject', 'action', 'resource', 'context'] as const;
+const REQUIRED = ['subject', 'action', 'resource'] as const;
+
+type Semantic = (typeof EVALUATIONS_SEMANTICS)[number];
+interface ItemAnswer { decision: boolean; json: string }
+
+export function evaluationsEndpoint(decider: Decider): (body: Buffer) => string {
+  return (body) => {
+    const req = parseJsonObject(body, ZTI_LIMITS.max_depth);
+    const items = req['evaluations'];
+    // DEC-027: a batch larger than the published max_evaluations is refused as a whole.
+    if (Array.isArray(items) && items.length > ZTI_LIMITS.max_evaluations) {
+      throw new HttpError('payload_too_large', `evaluations holds ${items.length} items, more than max_evaluations (${ZTI_LIMITS.max_evaluations}); split the batch`, '/evaluations');
+    }
+    const semantic = readSemantic(req['options']);
+    // The defaults and options are checked here; each item is checked on its own below (DEC-025).
+    const shell = Array.isArray(items) ? { ...req, evaluations: [] } : req;
+    if (!validate.evaluationsRequest(shell)) throw invalidRequest(validate.evaluationsRequest.firstError(shell));
+
+    const now = Date.now();
+    // DEC-022: no items -> one evaluation of the top-level members, answered like /evaluation.
+    if (!Array.isArray(items) || items.length === 0) {
+      const single: Record<string, unknown> = {};
+      for (const m of MEMBERS) if (req[m] !== undefined) single[m] = req[m];
+      if (!validate.evaluationRequest(single)) throw invalidRequest(validate.evaluationRequest.firstError(single));
+      return decider.json(decider.decide(single, now));
+    }
+
+    const answers: string[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const a = evaluateItem(decider, req, items[i], i, now);
+      answers.push(a.json);
+      // DEC-023: the execute_all answer cut right after the deciding item.
+      if (semantic === 'deny_on_first_deny' && !a.decision) break;
+      if (semantic === 'permit_on_first_permit' && a.decision) break;
+    }
+    return `{"evaluations":[${answers.join(',')}]}`;
+  };
+}
+
+/** DEC-026: an unknown semantic is a 400, never a silent fallback to execute_all. */
+function readSemantic(options: unknown): Semantic {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return 'execute_all';
+  const s = (options as Record<string, unknown>)['evaluations_semantic'];
+  if (s === undefined) return 'execute_all';
+  if (typeof s === 'string' && (EVALUATIONS_SEMANTICS as readonly string[]).includes(s)) return s as Semantic;
+  throw new HttpError('invalid_request', `options.evaluations_semantic must be one of ${EVALUATIONS_SEMANTICS.join(', ')}, got ${JSON.stringify(s)}`, '/options/evaluations_semantic');
+}
+
+function evaluateItem(decider: Decider, defaults: Record<string, unknown>, item: unknown, i: number, now: number): ItemAnswer {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    return itemError(decider, i, '', `evaluations[${i}] must be an object`);
+  }
+  const own = item as Record<string, unknown>;
+  const merged: Record<string, unknown> = {};
+  for (const m of MEMBERS) {
+    const v = own[m] !== undefined ? own[m] : defaults[m];
+    if (v !== undefined) merged[m] = v;
+  }
+  // DEC-024: an item that lacks a member once the defaults are merged is never permitted.
+  for (const m of REQUIRED) {
+    if (merged[m] === undefined) return itemError(decider, i, `/${m}`, `evaluations[${i}].${m} is missing and no default ${m} is given`);
+  }
+  if (!validate.evaluationRequest(merged)) {
+    // Defaults passed the schema already, so the fault lies in the item's own members.
+    const bad = validate.evaluationRequest.firstError(merged);
+    return itemError(decider, i, bad?.pointer ?? '', `evaluations[${i}]: ${bad?.description ?? 'does not match the schema'}`);
+  }
+  const r = decider.decide(merged, now);
+  return { decision: r.decision, json: decider.json(r) };
+}
+
+/** DEC-025: decision false with context.error (pointer into the batch request) and a zti deny. */
+function itemError(decider: Decider, i: number, pointer: string, message: string): ItemAnswer {
+  const full = `/evaluations/${escapePointer(String(i))}${pointer}`;
+  return {
+    decision: false,
+    json: JSON.stringify({
+      decision: false,
+      context: {
+        error: { status: 400, message, code: 'invalid_request', pointer: full },
+        zti: { outcome: 'deny', decision_id: decider.nextId(), ttl_s: 0, reasons: [{ code: 'request.invalid', message }] },
+      },
+    }),
+  };
+}

@@ -1,0 +1,115 @@
+// Reading and parsing a request body under the pe-zt limits, in the order the errors are
+// reported: media type (415), size (413), then empty, UTF-8, depth and syntax (400
+// invalid_json), then "not an object" (400 invalid_request).
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from '../errors.js';
+import { jsonDepthExceeds } from './json-depth.js';
+
+/** After refusing a body we keep discarding it (so the 413 reaches the client on a sane connection) up to this many bytes, then cut the connection. */
+const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** DEC-073: application/json, parameters allowed, but a charset other than utf-8 is refused. */
+export function checkContentType(header: string | undefined): void {
+  if (header === 'application/json') return; // the common case, without parsing
+  if (!header) throw new HttpError('unsupported_media_type', 'the request has no Content-Type; send the JSON body with Content-Type: application/json');
+  const [type = '', ...params] = header.split(';');
+  if (type.trim().toLowerCase() !== 'application/json') {
+    throw new HttpError('unsupported_media_type', `Content-Type ${JSON.stringify(type.trim())} is not accepted; send the body as application/json`);
+  }
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    if (eq < 0 || p.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
+    const charset = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    if (charset !== 'utf-8') throw new HttpError('unsupported_media_type', `charset ${JSON.stringify(charset)} is not accepted; send UTF-8 (charset=utf-8) or no charset`);
+  }
+}
+
+/** Thrown when the client went away before its body arrived; nobody is left to answer. */
+export class ClientGone extends Error {
+  override readonly name = 'ClientGone';
+}
+
+/**
+ * DEC-074: reads at most `maxBytes`. A larger Content-Length is refused before reading; a
+ * body that grows past the limit while streaming is refused as soon as it does. Either way
+ * the rest is discarded without being kept, so the 413 is delivered and the connection
+ * stays usable.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    discardRest(req);
+    return Promise.reject(tooLarge(maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        settled = true;
+        req.off('data', onData);
+        discardRest(req);
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size));
+    });
+    req.once('error', () => {
+      if (!settled) { settled = true; reject(new ClientGone('the client aborted the request')); }
+    });
+    req.once('close', () => {
+      if (!settled) { settled = true; reject(new ClientGone('the connection closed before the body arrived')); }
+    });
+  });
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError('payload_too_large', `the body is larger than max_body_bytes (${maxBytes} bytes); send a smaller request or split a batch`);
+}
+
+function discardRest(req: IncomingMessage): void {
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DRAIN_CAP_BYTES) req.socket.destroy();
+  });
+  req.on('error', () => undefined);
+  req.resume();
+}
+
+/** DEC-072: parses a body that must be one JSON object of at most `maxDepth` levels. */
+export function parseJsonObject(body: Buffer, maxDepth: number): Record<string, unknown> {
+  if (body.length === 0) throw new HttpError('invalid_json', 'the body is empty; send a JSON object');
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new HttpError('invalid_json', 'the body is not valid UTF-8; encode the JSON text as UTF-8');
+  }
+  if (jsonDepthExceeds(text, maxDepth)) {
+    throw new HttpError('invalid_json', `the body is nested deeper than max_depth (${maxDepth} levels); flatten the request`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    // JSON.parse may also throw RangeError on pathological input; every failure is invalid_json.
+    const why = e instanceof Error ? e.message : 'syntax error';
+    throw new HttpError('invalid_json', `the body is not valid JSON (${why}); send a JSON object`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new HttpError('invalid_request', `the body must be a JSON object, not ${kind}`, '');
+  }
+  return value as Record<string, unknown>;
+}

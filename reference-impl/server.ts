@@ -1,0 +1,183 @@
+// The reference PE (Policy Engine, the AuthZEN PDP) of zt-interop: AuthZEN 1.0 evaluation,
+// batch, search and discovery plus the pe-zt profile (spec/decision.md), decided by Cedar
+// policies loaded from a fixture under vectors/fixtures/. It refuses to start with a broken
+// policy set or entities file (ConfigError naming file, line and column).
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from './errors.js';
+import { BearerAuth } from './lib/bearer-auth.js';
+import { requestListener, type Route } from './lib/http-pipeline.js';
+import { CedarEngine } from './decision/cedar-engine.js';
+import { Decider } from './decision/decider.js';
+import { decisionIds } from './decision/decision-ids.js';
+import { discoveryEndpoint, PATHS } from './decision/discovery-endpoint.js';
+import { loadEntities } from './decision/entity-store.js';
+import { evaluationEndpoint } from './decision/evaluation-endpoint.js';
+import { evaluationsEndpoint } from './decision/evaluations-endpoint.js';
+import { ZTI_LIMITS } from './decision/limits.js';
+import { PageTokens } from './decision/page-token.js';
+import { loadPolicies } from './decision/policy-store.js';
+import { searchEndpoint } from './decision/search-endpoint.js';
+
+export { ConfigError } from './errors.js';
+
+/** What the PE logs through; a pino logger fits. Tokens are never logged (DEC-083). */
+export interface PeLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PeOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** A fixture directory under vectors/fixtures/ (default 'zt-default'). */
+  fixture?: string;
+  /** Overrides the fixture's policies: a directory of *.cedar files. */
+  policiesDir?: string;
+  /** Overrides the fixture's entities: a Cedar entities JSON file. */
+  entitiesFile?: string;
+  /** Accepted bearer tokens. If empty or undefined and !noAuth, one random token is generated and returned. */
+  tokens?: string[];
+  /** Explicit opt-out of PEP authentication (e.g. for AuthZEN interop runners). */
+  noAuth?: boolean;
+  /** policy_decision_point; default `http://${Host header}` of the discovery request. */
+  issuer?: string;
+  /** Decision cache entries (default 100_000; 0 disables the cache). */
+  cacheSize?: number;
+  /** ttl_s of a decision no policy bounds (default 60). */
+  defaultTtlS?: number;
+  /** Default false: no logging. */
+  logger?: PeLogger | false;
+}
+
+export interface RunningPe {
+  /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  /** The accepted bearer tokens (the generated one when none was configured). */
+  tokens: string[];
+  close(): Promise<void>;
+  /** decisions: every decision made (single, batch items, search candidates); cacheHits: how many came from the cache. */
+  stats(): { decisions: number; cacheHits: number };
+}
+
+const FIXTURE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe> {
+  const log = opts.logger || undefined;
+  const host = opts.host ?? '127.0.0.1';
+  const cacheSize = integerOption('cacheSize', opts.cacheSize, 100_000, 0, Number.MAX_SAFE_INTEGER);
+  const defaultTtlS = integerOption('defaultTtlS', opts.defaultTtlS, 60, 0, 86400);
+  const port = integerOption('port', opts.port, 0, 0, 65535);
+  const issuer = opts.issuer === undefined ? undefined : checkIssuer(opts.issuer);
+  const tokens = checkTokens(opts.tokens ?? []);
+  if (!opts.noAuth && tokens.length === 0) tokens.push(randomBytes(32).toString('base64url'));
+
+  const { policiesDir, entitiesFile } = locateFixture(opts);
+  const policies = loadPolicies(policiesDir);
+  const entities = loadEntities(entitiesFile);
+
+  const engine = new CedarEngine(policies, entities, defaultTtlS);
+  const decider = new Decider(engine, policies.version, cacheSize, decisionIds());
+  const actions = [...new Set([...entities.idsOfType('Action'), ...policies.scopeActions])].sort();
+  const searchDeps = { decider, entities, actions, tokens: new PageTokens() };
+
+  let boundHost = host;
+  const routes = new Map<string, Route>([
+    [PATHS.evaluation, { method: 'POST', handle: evaluationEndpoint(decider) }],
+    [PATHS.evaluations, { method: 'POST', handle: evaluationsEndpoint(decider) }],
+    [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
+    [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
+    [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],
+    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost) }],
+  ]);
+
+  const server = createServer(requestListener({
+    routes,
+    auth: opts.noAuth ? undefined : new BearerAuth(tokens),
+    maxBodyBytes: ZTI_LIMITS.max_body_bytes,
+    onInternalError: (err, req) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500'),
+  }));
+  // Bound how long a slow or endless request may hold a connection.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // DEC-076: even a request node cannot parse gets a typed answer, when the socket still takes one.
+    if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
+    const body = JSON.stringify({ error: 'invalid_request', error_description: `the HTTP request could not be parsed (${err.code ?? 'bad request'}); send a well-formed HTTP/1.1 request with headers under 16 KiB` });
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}); choose another host or port (0 = any free port)`)));
+    server.listen(port, host, () => resolveListen());
+  });
+  const addr = server.address() as AddressInfo;
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  boundHost = `${reachable.includes(':') ? `[${reachable}]` : reachable}:${addr.port}`;
+  const url = `http://${boundHost}`;
+  log?.info({ url, policies: policies.files.length, entities: entities.size, auth: opts.noAuth ? 'off' : `${tokens.length} bearer token(s)` }, 'reference PE listening');
+
+  return {
+    url,
+    tokens: [...tokens],
+    stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits }),
+    close: () => new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function locateFixture(opts: PeOptions): { policiesDir: string; entitiesFile: string } {
+  if (opts.policiesDir !== undefined && opts.entitiesFile !== undefined) {
+    return { policiesDir: resolve(opts.policiesDir), entitiesFile: resolve(opts.entitiesFile) };
+  }
+  const name = opts.fixture ?? 'zt-default';
+  if (!FIXTURE_NAME.test(name)) throw new ConfigError(`fixture "${name}" is not a fixture name; give the name of a directory under vectors/fixtures/, such as "zt-default"`);
+  const dir = join(fixturesRoot(), name);
+  if (!existsSync(dir)) throw new ConfigError(`${dir}: no such fixture; give the name of a directory under vectors/fixtures/, such as "zt-default"`, dir);
+  return {
+    policiesDir: resolve(opts.policiesDir ?? join(dir, 'policies')),
+    entitiesFile: resolve(opts.entitiesFile ?? join(dir, 'entities.json')),
+  };
+}
+
+/** vectors/fixtures of the repository, whether we run from the sources or from a build one level down. */
+function fixturesRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const fromSources = resolve(here, '..', 'vectors', 'fixtures');
+  return existsSync(fromSources) ? fromSources : resolve(here, '..', '..', 'vectors', 'fixtures');
+}
+
+function integerOption(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  return value;
+}
+
+function checkIssuer(issuer: string): string {
+  let u: URL;
+  try {
+    u = new URL(issuer);
+  } catch {
+    throw new ConfigError(`option issuer ${JSON.stringify(issuer)} is not a URL; give the PE's base URL, e.g. https://pdp.example.com`);
+  }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.search !== '' || u.hash !== '') {
+    throw new ConfigError(`option issuer ${JSON.stringify(issuer)} must be an http(s) URL without query or fragment (AuthZEN 1.0 Section 9.1)`);
+  }
+  return issuer.replace(/\/+$/, '');
+}
+
+function checkTokens(tokens: readonly string[]): string[] {
+  for (const t of tokens) {
+    if (typeof t !== 'string' || t.trim() === '' || /\s/.test(t)) throw new ConfigError('option tokens: every token must be a non-empty string without whitespace');
+  }
+  return [...tokens];
+}
