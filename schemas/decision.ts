@@ -7,7 +7,7 @@ import {
   SubjectSearchRequest, SubjectSearchResponse,
 } from './src/decision/search.js';
 import { PdpMetadata } from './src/decision/discovery.js';
-import { ErrorBody } from './src/decision/error.js';
+import { ErrorBody, ItemError } from './src/decision/error.js';
 import { ZtDecisionContext } from './src/decision/zt-context.js';
 
 export const validate = {
@@ -23,6 +23,7 @@ export const validate = {
   actionSearchResponse: validatorFor(ActionSearchResponse),
   pdpMetadata: validatorFor(PdpMetadata),
   errorBody: validatorFor(ErrorBody),
+  itemError: validatorFor(ItemError),
   ztDecisionContext: validatorFor(ZtDecisionContext),
 };
 
@@ -33,6 +34,6 @@ export type { SubjectSearchRequest, ResourceSearchRequest, ActionSearchRequest, 
 export type { Subject, Resource, Action } from './src/decision/entities.js';
 export type { RequestContext, AuthorizationDetail } from './src/decision/request-context.js';
 export type { ZtDecisionContext, Obligation } from './src/decision/zt-context.js';
-export { OBLIGATION_TYPES, REASON_CODE_PATTERN } from './src/decision/zt-context.js';
+export { OBLIGATION_TYPES, REASON_CODE_PATTERN, REASON_CODES, type ReasonCode, isAllowedReasonCode, TRUST_LEVELS, type TrustLevel, trustLevelOf } from './src/decision/zt-context.js';
 export { ERROR_CODES, type ErrorCode, type ErrorBody } from './src/decision/error.js';
 export { CONFORMANCE_CLASSES, type ConformanceClass, classUrn, CLASS_URN_PREFIX, type PdpMetadata } from './src/decision/discovery.js';

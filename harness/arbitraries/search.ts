@@ -19,34 +19,38 @@ export interface SearchRequestShape {
 
 export interface SearchCase { kind: SearchKind; request: SearchRequestShape }
 
+// The fixture's entities as it holds them: each hinted id with the type it most likely has,
+// and the hinted resource types crossed with the hinted ids.
+const subjects = HINTS.subjectIds.map((id) => ({ type: id.startsWith('spiffe://') ? 'workload' : 'user', id }));
+const resources = HINTS.resourceTypes.flatMap((type) => HINTS.resourceIds.map((id) => ({ type, id })));
+
 const word = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/);
 const searchedType = (xs: string[]) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...xs) }, { weight: 1, arbitrary: word });
+// The arbitraries of decision.ts pair hinted types and ids at random, so a search made of
+// them almost never has results; named entities and reads keep most searches non-empty.
+const anySubject = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...subjects) }, { weight: 1, arbitrary: subject });
+const anyResource = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...resources) }, { weight: 1, arbitrary: resource });
+const anyAction = fc.oneof({ weight: 3, arbitrary: fc.constant({ name: 'read' }) }, { weight: 2, arbitrary: action });
 /** Mostly no context, so that searches keep their results; sometimes a typed pe-zt one. */
 const maybeContext = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: requestContext });
 const withContext = <T extends object>(r: T, context: Record<string, unknown> | undefined): T => (context === undefined ? r : { ...r, context });
 
 export const subjectSearch: fc.Arbitrary<SearchCase> = fc
-  .record({ type: searchedType(HINTS.subjectTypes), action, resource, context: maybeContext })
+  .record({ type: searchedType(HINTS.subjectTypes), action: anyAction, resource: anyResource, context: maybeContext })
   .map(({ type, action, resource, context }) => ({ kind: 'subject', request: withContext({ subject: { type }, action, resource }, context) }));
 
 export const resourceSearch: fc.Arbitrary<SearchCase> = fc
-  .record({ type: searchedType(HINTS.resourceTypes), subject, action, context: maybeContext })
+  .record({ type: searchedType(HINTS.resourceTypes), subject: anySubject, action: anyAction, context: maybeContext })
   .map(({ type, subject, action, context }) => ({ kind: 'resource', request: withContext({ subject, action, resource: { type } }, context) }));
 
 export const actionSearch: fc.Arbitrary<SearchCase> = fc
-  .record({ subject, resource, context: maybeContext })
+  .record({ subject: anySubject, resource: anyResource, context: maybeContext })
   .map(({ subject, resource, context }) => ({ kind: 'action', request: withContext({ subject, resource }, context) }));
 
 /** A valid request to one of the three search endpoints. */
 export const searchRequest: fc.Arbitrary<SearchCase> = fc.oneof(subjectSearch, resourceSearch, actionSearch);
 
-// The probes pair each hinted id with the type it most likely has, and cross the hinted
-// resource types and ids: a few dozen requests, enough to find searches with results on
-// a PE loaded with the zt-default fixture.
-const subjects = HINTS.subjectIds.map((id) => ({ type: id.startsWith('spiffe://') ? 'workload' : 'user', id }));
-const resources = HINTS.resourceTypes.flatMap((type) => HINTS.resourceIds.map((id) => ({ type, id })));
-
-/** Fixed search requests, subject searches first (the fixture has most subjects to page through). */
+/** Fixed search requests: enough to find searches with results on a PE loaded with the zt-default fixture. */
 export const SEARCH_PROBES: readonly SearchCase[] = [
   ...[...new Set(subjects.map((s) => s.type))].flatMap((type) => resources.flatMap((r) => HINTS.actions.map((name): SearchCase => ({
     kind: 'subject', request: { subject: { type }, action: { name }, resource: r },

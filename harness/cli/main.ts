@@ -92,7 +92,7 @@ export async function main(argv: string[]): Promise<boolean> {
       process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
       return false;
     }
-    if (e instanceof UsageError || err.name === 'ConfigError' || err.name === 'HarnessError') {
+    if (e instanceof UsageError || ['ConfigError', 'HarnessError', 'VectorFileError'].includes(err.name ?? '')) {
       process.stderr.write(`zti: ${err.message ?? String(e)}\n`);
       process.exitCode = 2;
       return false;

@@ -70,7 +70,7 @@ export function selectChecks(flags: TestFlags, fixture: string | undefined): Che
   if (wantScenarios && fixture) {
     const { vectors, errors } = loadVectorFiles([flags.vectors ?? VECTORS_DIR], { root: flags.vectors ?? VECTORS_DIR, specDir: SPEC_DIR, fixturesDir: path.join(VECTORS_DIR, 'fixtures') });
     if (errors.length) throw new UsageError(`vector files are invalid:\n${errors.map((e) => `  ${formatVectorError(e)}`).join('\n')}`);
-    checks.push(...scenarioChecks(vectors.filter((v) => v.vector.fixture === fixture)));
+    checks.push(...scenarioChecks(vectors.filter((v) => v.vector.fixture === null || v.vector.fixture === fixture)));
   }
   if (flags.authzenVectors) checks.push(...authzenInteropChecks(flags.authzenVectors));
   return checks;
@@ -116,9 +116,9 @@ export async function testCommand(flags: TestFlags, out: (s: string) => void = (
       concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),
       toolVersion: VERSION,
       replayCommand: `zti test${embedded ? '' : ` --target ${baseUrl}`}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}`,
-      onCheckDone: (r, exchange) => {
+      onCheckDone: (r, exchange, expect) => {
         if (r.failure && exchange) {
-          const vector = shrunkVector({ check: r.id, requirements: r.requirements, classes: r.classes, seed: r.failure.seed, path: r.failure.path, exchange, target: baseUrl });
+          const vector = shrunkVector({ check: r.id, requirements: r.requirements, classes: r.classes, seed: r.failure.seed, path: r.failure.path, exchange, target: baseUrl, expect: expect ?? {}, ...(auth ? { authHeader: auth[0] } : {}) });
           const file = path.join(evidenceDir, `${r.id.replace(/[^a-z0-9._-]+/gi, '_')}.json`);
           fs.mkdirSync(evidenceDir, { recursive: true });
           fs.writeFileSync(file, `${JSON.stringify(vector, null, 2)}\n`);

@@ -19,7 +19,8 @@ export interface HttpResponse {
 }
 
 export interface SendOptions {
-  headers?: Record<string, string>;
+  /** Extra headers; null removes a header the client would set (e.g. content-type). */
+  headers?: Record<string, string | null>;
   /** An object is sent as JSON; a string or Buffer is sent as is. */
   body?: unknown;
   /** Leave out the credentials of the target (for authentication checks). */
@@ -59,7 +60,10 @@ export class TargetClient {
       headers['content-type'] = 'application/json';
     }
     if (this.options.auth && !opts.anonymous) headers[this.options.auth[0].toLowerCase()] = this.options.auth[1];
-    for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = v;
+    for (const [k, v] of Object.entries(opts.headers ?? {})) {
+      if (v === null) delete headers[k.toLowerCase()];
+      else headers[k.toLowerCase()] = v;
+    }
     const exchange: Exchange = { request: { method, url: url.href, headers, ...bodyFields(body) }, ms: 0 };
     this.log.push(exchange);
     const started = performance.now();

@@ -32,7 +32,7 @@ export async function forAll<T>(ctx: CheckContext, arb: fc.Arbitrary<T>, predica
   const seed = String(details.seed);
   const path = details.counterexamplePath ?? undefined;
   if (failure instanceof CheckFailure) {
-    throw new CheckFailure(failure.message, failure.exchange, { seed, path, counterexample });
+    throw new CheckFailure(failure.message, failure.exchange, { seed, path, counterexample, ...(failure.details?.expect ? { expect: failure.details.expect } : {}) });
   }
   if (failure instanceof TransportError) {
     throw new CheckFailure(`the target did not answer: ${failure.message}`, failure.exchange, { seed, path, counterexample });

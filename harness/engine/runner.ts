@@ -2,7 +2,7 @@
 import type { ConformanceClass } from '../../schemas/decision.js';
 import type { CheckResult, ResultsFile, Verdict } from '../../schemas/src/harness/results.js';
 import type { Check, CheckContext } from './check.js';
-import { CheckFailure, HarnessError } from './failure.js';
+import { CheckFailure, HarnessError, type Expectation } from './failure.js';
 import { TargetClient, TransportError, toCurl, type Exchange } from './http-client.js';
 import { globMatcher } from './glob.js';
 import { probeTarget } from './target.js';
@@ -25,7 +25,8 @@ export interface RunOptions {
   toolVersion: string;
   /** Rerun command prefix for replay tokens, e.g. "zti test --target http://x". */
   replayCommand: string;
-  onCheckDone?: (result: CheckResult, exchange: Exchange | undefined) => void;
+  /** Called as each check ends; for a failure, with the failing exchange and what a conformant target answers. */
+  onCheckDone?: (result: CheckResult, exchange: Exchange | undefined, expect: Expectation | undefined) => void;
 }
 
 export interface RunReport { results: ResultsFile; failures: Map<string, { exchange?: Exchange; counterexample?: unknown }> }
@@ -45,10 +46,10 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
       const t0 = performance.now();
       let cases = 0;
       const base = { id: check.id, title: check.title, kind: check.kind, classes: [check.class], requirements: check.requirements, keyword: check.keyword };
-      const done = (verdict: Verdict, extra: Partial<CheckResult> = {}, exchange?: Exchange) => {
+      const done = (verdict: Verdict, extra: Partial<CheckResult> = {}, exchange?: Exchange, expect?: Expectation) => {
         const r: CheckResult = { ...base, verdict, cases, duration_ms: Math.round(performance.now() - t0), ...extra };
         results[index] = r;
-        opts.onCheckDone?.(r, exchange);
+        opts.onCheckDone?.(r, exchange, expect);
       };
       if (!selected(check.id) || skipped(check.id)) return done('not-applicable', { message: 'not selected' });
       if (!classes.has(check.class)) return done('not-applicable', { message: `class ${check.class} is not under test` });
@@ -78,7 +79,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
               ...(details?.path ? { path: details.path } : {}),
               ...(exchange ? { exchange, curl: toCurl(exchange, opts.auth?.[0]) } : {}),
             },
-          }, exchange);
+          }, exchange, details?.expect);
         }
         const message = e instanceof HarnessError ? e.message : `harness error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
         return done('error', { message });

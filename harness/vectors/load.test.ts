@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVectorFiles } from './load.js';
-import { parseRequirements, readSpecRequirements } from './spec-ids.js';
 import { formatVectorError, type VectorError } from './vector-error.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -104,22 +103,20 @@ describe('loadVectorFiles', () => {
     }
   });
 
+  it('reports a requirement the spec lists as withdrawn (VEC-002)', () => {
+    const spec = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-spec-'));
+    try {
+      fs.writeFileSync(path.join(spec, 'decision.md'), '- **DEC-003** (withdrawn) [authzen-core] Replaced by DEC-103.\n');
+      const { errors } = loadVectorFiles([path.join(root, 'decision/core/fine.json')], { root, specDir: spec, fixturesDir });
+      expect(errors[0]).toMatchObject({ code: 'withdrawn_requirement', pointer: '/requirements/0' });
+      expect(errors[0]!.message).toMatch(/decision\.md:1/);
+    } finally {
+      fs.rmSync(spec, { recursive: true, force: true });
+    }
+  });
+
   it('formats an error as "file: /pointer: message — fix: ..." for the command line', () => {
     const e = errorFor(load().errors, 'unknown-requirement.json')!;
     expect(formatVectorError(e)).toMatch(/decision\/core\/unknown-requirement\.json: \/requirements\/1: requirement DEC-999 .* — fix: /);
-  });
-});
-
-describe('spec requirement IDs', () => {
-  it('parses the keyword of each requirement line, including withdrawn ones', () => {
-    const md = '- **DEC-001** (MUST) [authzen-core] x\n- **DEC-002** (withdrawn) y\nnot - **DEC-003** (MUST)\n';
-    expect(parseRequirements(md, 'x.md').map((r) => [r.id, r.status, r.line])).toEqual([['DEC-001', 'MUST', 1], ['DEC-002', 'withdrawn', 2]]);
-  });
-
-  it('finds the decision and vector requirements of the repository spec', () => {
-    const { byId, duplicates } = readSpecRequirements(specDir);
-    expect(byId.get('DEC-001')).toMatchObject({ status: 'MUST', file: 'decision.md' });
-    expect(byId.get('VEC-004')).toMatchObject({ status: 'MUST', file: 'conformance.md' });
-    expect(duplicates).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { CONFORMANCE_CLASSES } from '../../schemas/decision.js';
 import { VectorFile } from '../../schemas/src/vectors/vector-file.js';
 import { readJsonFile, schemaProblem } from './json-file.js';
-import { readSpecRequirements, type Requirement } from './spec-ids.js';
+import { parseRequirements, type Requirement } from '../gen/spec-requirements.js';
 import type { VectorError } from './vector-error.js';
 
 export interface LoadOptions {
@@ -39,7 +39,7 @@ export function loadVectorFiles(paths: readonly string[], opts: LoadOptions): Lo
   const specDir = path.resolve(opts.specDir ?? path.join(root, '..', 'spec'));
   const fixturesDir = path.resolve(opts.fixturesDir ?? path.join(root, 'fixtures'));
   if (!fs.existsSync(specDir)) throw new Error(`no spec directory at ${specDir}; pass specDir (the zt-interop spec/) so requirement IDs can be checked (VEC-002)`);
-  const requirements = readSpecRequirements(specDir).byId;
+  const requirements = new Map(parseRequirements(specDir).map((r) => [r.id, r]));
   const fixtures = listFixtures(fixturesDir);
   const vectors: LoadedVector[] = [];
   const errors: VectorError[] = [];
@@ -82,7 +82,7 @@ function loadOne(file: string, known: Known): LoadedVector | { errors: VectorErr
   vector.requirements.forEach((id, i) => {
     const r = known.requirements.get(id);
     if (!r) err('unknown_requirement', `/requirements/${i}`, `requirement ${id} is not listed in any spec/*.md (VEC-002)`, `name a requirement the spec lists${nearby(id, known.requirements)}, or add ${id} to the spec first`);
-    else if (r.status === 'withdrawn') err('withdrawn_requirement', `/requirements/${i}`, `requirement ${id} is withdrawn (spec/${r.file}:${r.line}) (VEC-002)`, 'name the requirement that replaced it, or remove the vector');
+    else if (r.keyword === 'withdrawn') err('withdrawn_requirement', `/requirements/${i}`, `requirement ${id} is withdrawn (${r.file}:${r.line}) (VEC-002)`, 'name the requirement that replaced it, or remove the vector');
   });
   // VEC-003: a named fixture exists.
   if (vector.fixture !== null && !known.fixtures.has(vector.fixture)) {

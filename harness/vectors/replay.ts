@@ -27,17 +27,17 @@ export interface ReplayResult {
 }
 
 /**
- * Replays every vector under `paths` (files or directories) against `target`. `auth` is the
- * header that authenticates the harness, e.g. ["authorization", "Bearer x"]. The vectors root
- * (ids are paths under it, VEC-001) is opts.root, else found from the first path.
+ * Replays vectors against `target`: those under `source` (files or directories), or vectors
+ * the caller already loaded. `auth` is the header that authenticates the harness, e.g.
+ * ["authorization", "Bearer x"]. The vectors root (ids are paths under it, VEC-001) is
+ * opts.root, else found from the first path.
  */
 export async function replayVectors(
-  paths: string | readonly string[], target: string, auth?: [string, string] | undefined, opts: ReplayOptions = {},
+  source: string | readonly string[] | readonly LoadedVector[], target: string, auth?: [string, string] | undefined, opts: ReplayOptions = {},
 ): Promise<ReplayResult> {
-  const list = typeof paths === 'string' ? [paths] : [...paths];
-  if (list.length === 0) throw new Error('replayVectors needs at least one file or directory');
-  const root = opts.root ?? findVectorsRoot(list[0]!);
-  const loaded = loadVectorFiles(list, { root, ...(opts.specDir ? { specDir: opts.specDir } : {}), ...(opts.fixturesDir ? { fixturesDir: opts.fixturesDir } : {}) });
+  const loaded = typeof source === 'string' || source.every((s): s is string => typeof s === 'string')
+    ? loadFrom(typeof source === 'string' ? [source] : source, opts)
+    : { vectors: [...source], errors: [] };
   const vectors = opts.filter ? loaded.vectors.filter(opts.filter) : loaded.vectors;
   if (loaded.errors.length > 0 || vectors.length === 0) return { vectors, errors: loaded.errors };
   // Test every class the vectors need, so that none is skipped as not claimed.
@@ -45,10 +45,23 @@ export async function replayVectors(
   const report = await runChecks({
     baseUrl: target, embedded: false, checks: scenarioChecks(vectors), auth, classes,
     seed: 0, runs: 1, concurrency: opts.concurrency ?? 4, timeoutMs: opts.timeoutMs ?? 10_000,
-    toolVersion: opts.toolVersion ?? '0.0.0', replayCommand: `zti vectors replay ${list.join(' ')} --target ${target}`,
+    toolVersion: opts.toolVersion ?? '0.0.0', replayCommand: `zti vectors replay ${named(source, vectors)} --target ${target}`,
     ...(opts.onCheckDone ? { onCheckDone: opts.onCheckDone } : {}),
   });
   return { vectors, errors: [], report };
+}
+
+/** The paths to name in a replay command: those given, else the files of the vectors. */
+function named(source: string | readonly string[] | readonly LoadedVector[], vectors: readonly LoadedVector[]): string {
+  if (typeof source === 'string') return source;
+  const paths = source.filter((s): s is string => typeof s === 'string');
+  return (paths.length > 0 ? paths : vectors.map((v) => path.relative(process.cwd(), v.file))).join(' ');
+}
+
+function loadFrom(paths: readonly string[], opts: ReplayOptions) {
+  if (paths.length === 0) throw new Error('replayVectors needs at least one file or directory');
+  const root = opts.root ?? findVectorsRoot(paths[0]!);
+  return loadVectorFiles(paths, { root, ...(opts.specDir ? { specDir: opts.specDir } : {}), ...(opts.fixturesDir ? { fixturesDir: opts.fixturesDir } : {}) });
 }
 
 /**

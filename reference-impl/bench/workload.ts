@@ -130,8 +130,10 @@ export function buildWorkload(seed: number): Workload {
 /** The Cerbos copy of a body: the same request with `context` under subject.properties.context. */
 export function forCerbos<T extends { subject: Entity; context?: Record<string, Json> }>(body: T): T {
   if (body.context === undefined) return body;
-  const { context: ctx, ...rest } = body;
-  return { ...rest, subject: { ...body.subject, properties: { ...body.subject.properties, context: ctx } } } as T;
+  const copy = structuredClone(body);
+  copy.subject.properties = { ...copy.subject.properties, context: body.context };
+  delete copy.context;
+  return copy;
 }
 
 /** A template with its placeholders filled, as the wrk script does it. */

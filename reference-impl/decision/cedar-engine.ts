@@ -1,9 +1,11 @@
 // One uncached decision: an AuthZEN request mapped onto a Cedar request and answered by
 // the preparsed policy set. AuthZEN subject -> principal, resource -> resource,
 // action.name -> Action::"<name>", context -> Cedar context (see cedar-values.ts).
-import { statefulIsAuthorized, type CedarValueJson, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
-import type { EntityStore } from './entity-store.js';
+// Cedar is handed only what the policies can observe (policy-reach.ts).
+import { statefulIsAuthorized, type CedarValueJson, type EntityJson, type EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { EntityStore, StoredEntity } from './entity-store.js';
 import type { PolicyStore } from './policy-store.js';
+import type { PolicyReach } from './policy-reach.js';
 import { CedarInputError, cedarId, cedarType, toCedarRecord } from './cedar-values.js';
 import { failedClosed, verdictFrom, type Verdict } from './outcome.js';
 
@@ -15,12 +17,20 @@ export interface DecisionInput {
   context?: Record<string, unknown>;
 }
 
+/** A stored entity as Cedar gets it: attributes and parents cut down to what policies read. */
+interface Prepared { json: EntityJson; ancestors: readonly EntityJson[] }
+
 export class CedarEngine {
+  private readonly reach: PolicyReach;
+  private readonly prepared = new WeakMap<StoredEntity, Prepared>();
+
   constructor(
     private readonly policies: PolicyStore,
     private readonly entities: EntityStore,
     private readonly defaultTtlS: number,
-  ) {}
+  ) {
+    this.reach = policies.reach;
+  }
 
   evaluate(input: DecisionInput): Verdict {
     let answer;
@@ -30,15 +40,16 @@ export class CedarEngine {
       const resource = { type: cedarType(input.resource.type), id: cedarId(input.resource.id) };
       const action = { type: 'Action', id: cedarId(input.action.name) };
       subjectKnown = this.entities.get(principal.type, principal.id) !== undefined;
-      const slice = new EntitySlice(this.entities);
-      slice.add(principal.type, principal.id, input.subject.properties);
-      slice.add(resource.type, resource.id, input.resource.properties);
-      slice.add(action.type, action.id, input.action.properties);
+      const slice: EntityJson[] = [];
+      this.add(slice, principal, input.subject.properties);
+      this.add(slice, resource, input.resource.properties);
+      this.add(slice, action, input.action.properties);
+      if (this.reach.needsOtherEntities) this.addAncestors(slice, [principal, resource, action]);
       answer = statefulIsAuthorized({
         principal, action, resource,
-        context: input.context ? toCedarRecord(input.context) : {},
+        context: input.context ? toCedarRecord(input.context, this.reach.contextKeys) : {},
         preparsedPolicySetId: this.policies.setId,
-        entities: slice.list(),
+        entities: slice,
       });
     } catch (e) {
       // Input Cedar cannot take, or an exception thrown out of the wasm module: fail closed.
@@ -51,56 +62,62 @@ export class CedarEngine {
       defaultTtlS: this.defaultTtlS,
     });
   }
-}
 
-/**
- * The entities one decision needs: principal, resource and action (stored attributes win;
- * request `properties` only fill in attributes the store does not hold, so a PEP cannot
- * override a stored role), each followed by its stored ancestors. Every entity appears once.
- */
-class EntitySlice {
-  private readonly out: EntityJson[] = [];
-  private readonly seen = new Set<string>();
-  private readonly pending: EntityJson[] = [];
-
-  constructor(private readonly store: EntityStore) {}
-
-  add(type: string, id: string, properties: Record<string, unknown> | undefined): void {
-    const key = `${type}\u0000${id}`;
-    const props = properties && Object.keys(properties).length > 0 ? toCedarRecord(properties) : undefined;
-    const stored = this.store.get(type, id);
-    if (this.seen.has(key)) {
-      // The same entity twice (e.g. a user reading its own record): fill in the second set of properties.
-      // Never mutate: the entry may be the store's own object.
-      const i = this.out.findIndex((e) => uidKey(e) === key);
-      const existing = this.out[i];
-      if (existing && props) this.out[i] = { ...existing, attrs: mergeAttrs(props, existing.attrs) };
+  /**
+   * Adds principal, resource or action. Stored attributes win; request `properties` only
+   * fill in attributes the store does not hold, so a PEP cannot override a stored role.
+   * The same entity twice (a user reading its own record) is added once, with both sets
+   * of properties filled in.
+   */
+  private add(slice: EntityJson[], uid: { type: string; id: string }, properties: Record<string, unknown> | undefined): void {
+    const props = properties === undefined ? undefined : toCedarRecord(properties, this.reach.entityAttrs);
+    const i = slice.findIndex((e) => sameUid(e.uid, uid));
+    const existing = slice[i];
+    if (existing) {
+      // Never mutate: the entry may be a shared prepared object.
+      if (props) slice[i] = { ...existing, attrs: { ...props, ...existing.attrs } };
       return;
     }
-    this.seen.add(key);
+    const stored = this.entities.get(uid.type, uid.id);
     if (!stored) {
-      this.out.push({ uid: { type, id }, attrs: props ?? {}, parents: [] });
+      slice.push({ uid, attrs: props ?? {}, parents: [] });
       return;
     }
-    this.out.push(props ? { ...stored.json, attrs: mergeAttrs(props, stored.attrs) } : stored.json);
-    for (let i = 1; i < stored.closure.length; i++) this.pending.push(stored.closure[i] as EntityJson);
+    const p = this.prepare(stored);
+    slice.push(props && Object.keys(props).length > 0 ? { ...p.json, attrs: { ...props, ...p.json.attrs } } : p.json);
   }
 
-  list(): EntityJson[] {
-    for (const e of this.pending) {
-      const key = uidKey(e);
-      if (!this.seen.has(key)) { this.seen.add(key); this.out.push(e); }
+  private addAncestors(slice: EntityJson[], uids: { type: string; id: string }[]): void {
+    for (const uid of uids) {
+      const stored = this.entities.get(uid.type, uid.id);
+      if (!stored) continue;
+      for (const a of this.prepare(stored).ancestors) if (!slice.some((e) => sameUid(e.uid, uidOf(a.uid)))) slice.push(a);
     }
-    this.pending.length = 0;
-    return this.out;
+  }
+
+  private prepare(stored: StoredEntity): Prepared {
+    let p = this.prepared.get(stored);
+    if (p) return p;
+    const { entityAttrs, inTargets, needsOtherEntities } = this.reach;
+    const shape = (e: EntityJson): EntityJson => {
+      const attrs: Record<string, CedarValueJson> = {};
+      for (const [k, v] of Object.entries(e.attrs)) if (entityAttrs === undefined || entityAttrs.has(k)) attrs[k] = v;
+      const parents = inTargets === undefined ? e.parents : e.parents.filter((u) => { const x = uidOf(u); return inTargets.has(`${x.type}\u0000${x.id}`); });
+      const out: EntityJson = { uid: e.uid, attrs, parents };
+      if (e.tags) out.tags = e.tags;
+      return out;
+    };
+    p = { json: shape(stored.json), ancestors: needsOtherEntities ? stored.closure.slice(1).map(shape) : [] };
+    this.prepared.set(stored, p);
+    return p;
   }
 }
 
-function mergeAttrs(fill: Record<string, CedarValueJson>, win: Readonly<Record<string, CedarValueJson>>): Record<string, CedarValueJson> {
-  return { ...fill, ...win };
+function uidOf(u: EntityUidJson): { type: string; id: string } {
+  return '__entity' in u ? u.__entity : u;
 }
 
-function uidKey(e: EntityJson): string {
-  const u = '__entity' in e.uid ? e.uid.__entity : e.uid;
-  return `${u.type}\u0000${u.id}`;
+function sameUid(a: EntityUidJson, b: { type: string; id: string }): boolean {
+  const x = uidOf(a);
+  return x.type === b.type && x.id === b.id;
 }

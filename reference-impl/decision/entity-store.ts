@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { checkParseEntities, type CedarValueJson, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { ConfigError } from '../errors.js';
+import { jsonSyntaxErrorAt } from '../lib/json-syntax.js';
 import { arrayElementOffsets, jsonErrorPosition, where } from '../lib/source-position.js';
 
 export interface Uid { type: string; id: string }
@@ -40,7 +41,7 @@ export function loadEntities(file: string): EntityStore {
     doc = JSON.parse(text);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new ConfigError(`${where(file, text, jsonErrorPosition(msg) ?? 0)}: not valid JSON (${msg}); fix the JSON syntax there`, file);
+    throw new ConfigError(`${where(file, text, jsonErrorPosition(msg) ?? jsonSyntaxErrorAt(text) ?? 0)}: not valid JSON (${msg}); fix the JSON syntax there`, file);
   }
   if (!Array.isArray(doc)) throw new ConfigError(`${where(file, text, 0)}: the entities file must be a JSON array of Cedar entities ({"uid", "attrs", "parents"}); wrap the entities in [ ]`, file);
   const offsets = arrayElementOffsets(text);

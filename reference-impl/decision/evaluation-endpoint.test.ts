@@ -122,8 +122,10 @@ describe('attributes from the request', () => {
     const res = await decide({ subject: { type: 'user', id: 'a\ud800b' }, action: { name: 'read' }, resource: HANDBOOK });
     expect(res.decision).toBe(false);
     expect(at(res.zti, 'reasons', 0, 'code')).toBe('policy.error');
-    const ctx = await decide({ subject: BOB, action: { name: 'read' }, resource: HANDBOOK, context: { s: '\udc00' } });
+    // session is a context member the fixture's policies read, so it reaches Cedar.
+    const ctx = await decide({ subject: BOB, action: { name: 'read' }, resource: HANDBOOK, context: { session: { acr: '\udc00' } } });
     expect(ctx.decision).toBe(false);
+    expect(at(ctx.zti, 'reasons', 0, 'code')).toBe('policy.error');
   });
 
   it('maps AuthZEN types that are not Cedar identifiers without failing', async () => {

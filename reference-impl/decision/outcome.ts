@@ -33,7 +33,10 @@ export function failedClosed(message?: string): Verdict {
 export function verdictFrom(answer: AuthorizationAnswer, metas: ReadonlyMap<string, PolicyMeta>, input: OutcomeInput): Verdict {
   if (answer.type === 'failure') return failedClosed(answer.errors[0]?.message);
   const { decision, diagnostics } = answer.response;
-  const determining = diagnostics.reason.map((id) => metas.get(id)).filter((m): m is PolicyMeta => m !== undefined);
+  // Cedar reports the determining policies as a set; list them in policy-set order so that
+  // the same request always gets the same reasons in the same order.
+  const determining = diagnostics.reason.map((id) => metas.get(id)).filter((m): m is PolicyMeta => m !== undefined)
+    .sort((a, b) => a.rank - b.rank);
   // A forbid that could not be evaluated might have applied: the reference PE fails closed
   // where plain Cedar would skip it (spec/decision.md 1.11).
   const forbidErrored = diagnostics.errors.some((e) => metas.get(e.policyId)?.effect === 'forbid');

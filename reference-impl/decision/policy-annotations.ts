@@ -20,6 +20,8 @@ export interface StepUpHint { acr?: string; maxAge?: number }
 export interface PolicyMeta {
   id: string;
   effect: 'permit' | 'forbid';
+  /** Position in the policy set (files sorted, then file order): reasons are listed in this order. */
+  rank: number;
   /** "file:line:col" of the policy's first character. */
   where: string;
   reason?: string;
@@ -30,9 +32,9 @@ export interface PolicyMeta {
 }
 
 export function readAnnotations(
-  id: string, effect: 'permit' | 'forbid', where: string, annotations: Readonly<Record<string, string>>,
+  id: string, effect: 'permit' | 'forbid', rank: number, where: string, annotations: Readonly<Record<string, string>>,
 ): PolicyMeta {
-  const meta: PolicyMeta = { id, effect, where };
+  const meta: PolicyMeta = { id, effect, rank, where };
   const fail = (what: string, fix: string) => new ConfigError(`${where}: policy "${id}": ${what}; ${fix}`);
 
   const reason = annotations['reason'];

@@ -11,6 +11,7 @@ import {
 import { ConfigError } from '../errors.js';
 import { byteToCharIndex, where } from '../lib/source-position.js';
 import { readAnnotations, type PolicyMeta } from './policy-annotations.js';
+import { analyzePolicies, type PolicyReach } from './policy-reach.js';
 
 export interface PolicyStore {
   /** The name under which Cedar holds the preparsed set. */
@@ -20,6 +21,8 @@ export interface PolicyStore {
   metas: ReadonlyMap<string, PolicyMeta>;
   /** Action names that policy scopes mention (`action == Action::"x"`, `action in [...]`). */
   scopeActions: ReadonlySet<string>;
+  /** What of a request the policies can observe (policy-reach.ts). */
+  reach: PolicyReach;
   files: readonly string[];
 }
 
@@ -37,6 +40,7 @@ export function loadPolicies(dir: string): PolicyStore {
   const scopeActions = new Set<string>();
   const digest = createHash('sha256');
   const files: string[] = [];
+  const jsons: PolicyJson[] = [];
 
   for (const name of names) {
     const file = join(dir, name);
@@ -64,8 +68,9 @@ export function loadPolicies(dir: string): PolicyStore {
       const id = json.annotations?.['id'] ?? `${name}#${n + 1}`;
       const previous = metas.get(id);
       if (previous) throw new ConfigError(`${loc}: policy ID "${id}" is already used at ${previous.where}; give each policy a distinct @id`, file);
-      metas.set(id, readAnnotations(id, json.effect, loc, json.annotations ?? {}));
+      metas.set(id, readAnnotations(id, json.effect, metas.size, loc, json.annotations ?? {}));
       for (const a of actionsInScope(json)) scopeActions.add(a);
+      jsons.push(json);
       staticPolicies[id] = part.text;
       digest.update(`${id}\u0000${part.text}\u0000`);
     });
@@ -78,7 +83,7 @@ export function loadPolicies(dir: string): PolicyStore {
   if (pre.type === 'failure') {
     throw new ConfigError(`${dir}: Cedar refused the policy set: ${pre.errors.map((e) => e.message).join('; ')}; fix the policies named there`, dir);
   }
-  return { setId, version, metas, scopeActions, files };
+  return { setId, version, metas, scopeActions, reach: analyzePolicies(jsons), files };
 }
 
 function readText(file: string): string {

@@ -64,7 +64,7 @@ describe('PEP authentication checks', () => {
   it('every check passes against the reference PE', async () => {
     const results = await verdicts(pe.url, authChecks, { token, classes: CLASSES });
     for (const check of authChecks) expect(results.get(check.id)?.verdict, explain(results)).toBe('pass');
-  });
+  }, 60_000);
 
   it.each(breakages)('$id catches a PE that $name', async ({ id, breakage }) => {
     const broken = await startBrokenTarget(pe.url, breakage);
@@ -74,5 +74,5 @@ describe('PEP authentication checks', () => {
     } finally {
       await broken.close();
     }
-  });
+  }, 60_000);
 });

@@ -27,7 +27,7 @@ function postEndpoints(ctx: CheckContext): Array<[string, string, unknown]> {
 function bearerChallenge(res: HttpResponse, what: string): string {
   const challenge = res.headers['www-authenticate'];
   if (challenge === undefined || !/^\s*bearer(\s|$)/i.test(challenge)) {
-    throw new CheckFailure(`${what} must get a WWW-Authenticate header with the scheme Bearer (DEC-081, RFC 6750 Section 3); got ${challenge === undefined ? 'none' : JSON.stringify(challenge)}`, res.exchange);
+    throw new CheckFailure(`${what} must get a WWW-Authenticate header with the scheme Bearer (DEC-081, RFC 6750 Section 3); got ${challenge === undefined ? 'none' : JSON.stringify(challenge)}`, res.exchange, { expect: { status: 401, error: 'unauthorized' } });
   }
   return challenge;
 }
@@ -42,19 +42,19 @@ export const authChecks: Check[] = [
         ctx.countCase();
         const none = `a request to the ${name} endpoint without credentials`;
         const res = await ctx.http.post(url, body, { anonymous: true });
-        expectRejected(res, none);
         expectTypedError(res, 'unauthorized', undefined, `${none} must get HTTP 401 unauthorized: every endpoint except discovery requires an authenticated PEP (DEC-080, DEC-081)`);
+        expectRejected(res, none);
         bearerChallenge(res, none);
 
         ctx.countCase();
         const bogus = `a request to the ${name} endpoint with a bearer token the PE never issued`;
         const token = `x-${randomBytes(16).toString('hex')}`;
         const res2 = await ctx.http.post(url, body, { anonymous: true, headers: { authorization: `Bearer ${token}` } });
-        expectRejected(res2, bogus);
         expectTypedError(res2, 'unauthorized', undefined, `${bogus} must get HTTP 401 unauthorized: credentials the PE does not accept are refused (DEC-081)`);
+        expectRejected(res2, bogus);
         const challenge = bearerChallenge(res2, bogus);
         if (!/(^|[\s,])error\s*=\s*("invalid_token"|invalid_token)(\s*,|\s*$)/i.test(challenge.replace(/^\s*bearer/i, ''))) {
-          throw new CheckFailure(`${bogus} must get a Bearer challenge with error="invalid_token", since a token was presented (DEC-081, RFC 6750 Section 3.1); got ${JSON.stringify(challenge)}`, res2.exchange);
+          throw new CheckFailure(`${bogus} must get a Bearer challenge with error="invalid_token", since a token was presented (DEC-081, RFC 6750 Section 3.1); got ${JSON.stringify(challenge)}`, res2.exchange, { expect: { status: 401, error: 'unauthorized' } });
         }
       }
     },
@@ -66,7 +66,7 @@ export const authChecks: Check[] = [
     async run(ctx) {
       ctx.countCase();
       const res = await ctx.http.get(ctx.endpoints.discovery, { anonymous: true });
-      if (res.status !== 200) throw new CheckFailure(`the discovery document must be served without authentication (DEC-082); an anonymous GET got ${res.status}`, res.exchange);
+      if (res.status !== 200) throw new CheckFailure(`the discovery document must be served without authentication (DEC-082); an anonymous GET got ${res.status}`, res.exchange, { expect: { status: 200 } });
     },
   },
 ];

@@ -2,20 +2,19 @@
 // limits (spec/decision.md 1.4, AuthZEN 1.0 Section 7).
 import fc from 'fast-check';
 import type { Check, CheckContext } from '../../engine/check.js';
-import { CheckFailure } from '../../engine/failure.js';
+import { CheckFailure, type Expectation } from '../../engine/failure.js';
 import type { HttpResponse } from '../../engine/http-client.js';
 import { forAll } from '../../engine/property.js';
 import { HINTS, evaluationRequest, evaluationsRequest, mergeItem, requestContext, type EvaluationsRequestShape } from '../../arbitraries/decision.js';
-import { validatorFor } from '../../../schemas/validators.js';
-import { ItemError } from '../../../schemas/src/decision/error.js';
-import type { ErrorCode } from '../../../schemas/decision.js';
+import { validate, type ErrorCode } from '../../../schemas/decision.js';
 import { expectDecision, expectTypedError, isObject } from '../lib/expect.js';
 
-function fail(res: HttpResponse, message: string): never {
-  throw new CheckFailure(message, res.exchange);
+/** `expect`, when the right answer to this very exchange is known, makes the failure a replayable vector. */
+function fail(res: HttpResponse, message: string, expect?: Expectation): never {
+  throw new CheckFailure(message, res.exchange, expect ? { expect } : undefined);
 }
-const validItemError = validatorFor(ItemError);
 const show = (xs: readonly boolean[]) => `[${xs.join(', ')}]`;
+const itemsN = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
 
 // evaluationsRequest pairs hinted types, ids and actions independently, so that on the
 // zt-default fixture about one item in a hundred is permitted. These items name entities
@@ -40,11 +39,11 @@ const batches = fc.oneof(evaluationsRequest, knownBatch);
 
 /** DEC-020: 200 and an `evaluations` array of boolean decisions (of `n` items when given). */
 function batchDecisions(res: HttpResponse, what: string, n?: number): boolean[] {
-  if (res.status !== 200) fail(res, `${what} gets HTTP 200 with an "evaluations" array (DEC-020), got ${res.status}`);
+  if (res.status !== 200) fail(res, `${what} gets HTTP 200 with an "evaluations" array (DEC-020), got ${res.status}`, { status: 200 });
   const body = res.json;
   if (!isObject(body) || !Array.isArray(body.evaluations)) fail(res, `${what} gets a JSON object with an "evaluations" array (DEC-020)`);
   const items = (body as { evaluations: unknown[] }).evaluations;
-  if (n !== undefined && items.length !== n) fail(res, `${what} gets one decision per item (DEC-020): ${n} items, ${items.length} decisions`);
+  if (n !== undefined && items.length !== n) fail(res, `${what} gets one decision per item (DEC-020): ${itemsN(n)}, ${items.length} decision${items.length === 1 ? '' : 's'}`);
   return items.map((item, i) => {
     if (!isObject(item) || typeof item.decision !== 'boolean') fail(res, `every answer in "evaluations" is a decision object with a boolean "decision" (DEC-020); answer ${i} is ${JSON.stringify(item)}`);
     return (item as { decision: boolean }).decision;
@@ -75,6 +74,7 @@ const FAULTS: Fault[] = [
   { member: 'resource', value: { type: 'document', id: 42 }, at: '/resource/id', what: 'has a number as resource.id' },
 ];
 
+/** `body.evaluations[index]` breaks its shape on purpose; `pointer` is where a pe-zt PE must point (DEC-025). */
 interface InvalidItemBatch { body: EvaluationsRequestShape; index: number; pointer: string; what: string }
 
 /** A complete batch with one item made invalid: a member missing with no default, or of the wrong JSON type. */
@@ -96,7 +96,7 @@ function expectTyped(res: HttpResponse, rule: string, code: ErrorCode, pointer?:
   try {
     expectTypedError(res, code, pointer);
   } catch (e) {
-    if (e instanceof CheckFailure) fail(res, `${rule}: ${e.message}`);
+    if (e instanceof CheckFailure) throw new CheckFailure(`${rule}: ${e.message}`, e.exchange ?? res.exchange, e.details);
     throw e;
   }
 }
@@ -118,12 +118,12 @@ export const batchChecks: Check[] = [
       }));
       await forAll(ctx, arb, async ({ batch, order }) => {
         const n = batch.evaluations.length;
-        const decisions = batchDecisions(await postBatch(ctx, batch), `a batch of ${n} items`, n);
+        const decisions = batchDecisions(await postBatch(ctx, batch), `a batch of ${itemsN(n)}`, n);
         const res = await postBatch(ctx, { ...batch, evaluations: order.map((i) => batch.evaluations[i]) });
-        const shuffled = batchDecisions(res, `a batch of ${n} items`, n);
+        const shuffled = batchDecisions(res, `a batch of ${itemsN(n)}`, n);
         const expected = order.map((i) => decisions[i]!);
         if (shuffled.join() !== expected.join()) {
-          fail(res, `decisions come in the order of the request (DEC-020): the items reordered as [${order.join(', ')}] got ${show(shuffled)}, but their decisions in the first order were ${show(expected)}`);
+          fail(res, `decisions come in the order of the request (DEC-020): the items reordered as [${order.join(', ')}] got ${show(shuffled)}, but their decisions in the first order were ${show(expected)}`, { status: 200, evaluations: expected });
         }
       });
     },
@@ -135,10 +135,10 @@ export const batchChecks: Check[] = [
     async run(ctx) {
       await forAll(ctx, batches, async (batch) => {
         const res = await postBatch(ctx, batch);
-        const decisions = batchDecisions(res, `a batch of ${batch.evaluations.length} items`, batch.evaluations.length);
+        const decisions = batchDecisions(res, `a batch of ${itemsN(batch.evaluations.length)}`, batch.evaluations.length);
         const singles = await singleDecisions(ctx, batch);
         const i = decisions.findIndex((d, j) => d !== singles[j]);
-        if (i >= 0) fail(res, `the decision of item ${i} equals the decision of a single evaluation of the item merged with the defaults (DEC-021): the batch answered ${show(decisions)}, single evaluations ${show(singles as boolean[])}`);
+        if (i >= 0) fail(res, `the decision of item ${i} equals the decision of a single evaluation of the item merged with the defaults (DEC-021): the batch answered ${show(decisions)}, single evaluations ${show(singles as boolean[])}`, { status: 200, evaluations: singles as boolean[] });
       });
     },
   },
@@ -149,9 +149,9 @@ export const batchChecks: Check[] = [
     async run(ctx) {
       await forAll(ctx, batches, async (batch) => {
         const n = batch.evaluations.length;
-        const withDefaults = batchDecisions(await postBatch(ctx, batch), `a batch of ${n} items`, n);
+        const withDefaults = batchDecisions(await postBatch(ctx, batch), `a batch of ${itemsN(n)}`, n);
         const res = await postBatch(ctx, { evaluations: batch.evaluations.map((item) => mergeItem(batch, item)) });
-        const explicit = batchDecisions(res, `a batch of ${n} items written out in full`, n);
+        const explicit = batchDecisions(res, `a batch of ${itemsN(n)} written out in full`, n);
         if (withDefaults.join() !== explicit.join()) {
           fail(res, `the top-level members are defaults for every item that leaves them out, and an item's own member overrides them (DEC-021): with defaults ${show(withDefaults)}, written out ${show(explicit)}`);
         }
@@ -168,9 +168,10 @@ export const batchChecks: Check[] = [
         for (const [what, body] of [['without "evaluations"', req], ['with "evaluations": []', { ...req, evaluations: [] }]] as const) {
           const res = await postBatch(ctx, body);
           const rule = `a batch ${what} is answered as one evaluation of its top-level members, with a top-level "decision" (DEC-022)`;
-          if (res.status !== 200) fail(res, `${rule}; got ${res.status}`);
-          if (!isObject(res.json) || typeof res.json.decision !== 'boolean') fail(res, `${rule}; the answer has no boolean "decision"`);
-          if ((res.json as { decision: boolean }).decision !== single) fail(res, `${rule}; it got ${String(!single)}, the single evaluation ${String(single)}`);
+          const expect = { status: 200, decision: single };
+          if (res.status !== 200) fail(res, `${rule}; got ${res.status}`, expect);
+          if (!isObject(res.json) || typeof res.json.decision !== 'boolean') fail(res, `${rule}; the answer has no boolean "decision"`, expect);
+          if ((res.json as { decision: boolean }).decision !== single) fail(res, `${rule}; it got ${String(!single)}, the single evaluation ${String(single)}`, expect);
         }
       });
     },
@@ -184,17 +185,17 @@ export const batchChecks: Check[] = [
         const n = batch.evaluations.length;
         const send = async (semantic: string) => {
           const res = await postBatch(ctx, { ...batch, options: { evaluations_semantic: semantic } });
-          return { res, got: batchDecisions(res, `a batch of ${n} items under ${semantic}`, semantic === 'execute_all' ? n : undefined) };
+          return { res, got: batchDecisions(res, `a batch of ${itemsN(n)} under ${semantic}`, semantic === 'execute_all' ? n : undefined) };
         };
         const all = (await send('execute_all')).got;
         const res = await postBatch(ctx, batch);
-        const byDefault = batchDecisions(res, `a batch of ${n} items`, n);
+        const byDefault = batchDecisions(res, `a batch of ${itemsN(n)}`, n);
         if (byDefault.join() !== all.join()) fail(res, `execute_all is the default semantic (DEC-020): without options the batch got ${show(byDefault)}, under execute_all ${show(all)}`);
         for (const [semantic, stop] of [['deny_on_first_deny', false], ['permit_on_first_permit', true]] as const) {
           const { res: r, got } = await send(semantic);
           const expected = cutAfter(all, stop);
           if (got.join() !== expected.join()) {
-            fail(r, `under ${semantic} the answer is the execute_all answer cut right after its first ${String(stop)} decision, or all of it when none is ${String(stop)} (DEC-023): execute_all got ${show(all)}, so ${show(expected)} was due, got ${show(got)}`);
+            fail(r, `under ${semantic} the answer is the execute_all answer cut right after its first ${String(stop)} decision, or all of it when none is ${String(stop)} (DEC-023): execute_all got ${show(all)}, so ${show(expected)} was due, got ${show(got)}`, { status: 200, evaluations: expected });
           }
         }
       });
@@ -224,12 +225,13 @@ export const batchChecks: Check[] = [
         const n = b.body.evaluations.length;
         const rule = `under execute_all an invalid item gets "decision": false with context.error (status 400, message, code and pointer into the batch), and the other items are still evaluated (DEC-025); ${b.what}`;
         const res = await postBatch(ctx, b.body);
-        if (res.status !== 200) fail(res, `${rule}, but the batch got ${res.status}`);
-        const decisions = batchDecisions(res, `a batch of ${n} items in which ${b.what}`, n);
+        if (res.status !== 200) fail(res, `${rule}, but the batch got ${res.status}`, { status: 200 });
+        const decisions = batchDecisions(res, `a batch of ${itemsN(n)} in which ${b.what}`, n);
         const item = (res.json as { evaluations: Array<Record<string, unknown>> }).evaluations[b.index]!;
         const error = isObject(item.context) ? item.context.error : undefined;
         if (decisions[b.index] !== false) fail(res, `${rule}, but it got "decision": true`);
-        if (!validItemError(error)) fail(res, `${rule}, but its context.error is not a valid ItemError: ${validItemError.firstError(error)?.description ?? 'missing'}`);
+        if (error === undefined) fail(res, `${rule}, but its answer has no context.error`);
+        if (!validate.itemError(error)) fail(res, `${rule}, but its context.error is not a valid ItemError: ${validate.itemError.firstError(error)?.description.replace(/^the body/, 'context.error') ?? ''}`);
         if (error.status !== 400 || error.code !== 'invalid_request' || error.pointer !== b.pointer) {
           fail(res, `${rule}, so its context.error has status 400, code "invalid_request" and pointer "${b.pointer}", got ${JSON.stringify(error)}`);
         }
@@ -267,7 +269,7 @@ export const batchChecks: Check[] = [
       ctx.countCase();
       batchDecisions(await postBatch(ctx, batchOf(100)), 'a PE accepts batches of at least 100 items (DEC-027): a batch of 100 items', 100);
       ctx.countCase();
-      expectTyped(await postBatch(ctx, batchOf(max! + 1)), `a batch larger than the max_evaluations the PE publishes (${max}) gets HTTP 413 payload_too_large (DEC-027); ${max! + 1} items`, 'payload_too_large');
+      expectTyped(await postBatch(ctx, batchOf(max + 1)), `a batch larger than the max_evaluations the PE publishes (${max}) gets HTTP 413 payload_too_large (DEC-027); ${max + 1} items`, 'payload_too_large');
     },
   },
 ];

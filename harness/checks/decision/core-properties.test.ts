@@ -85,7 +85,7 @@ const breakages: Trip[] = [
   }),
   trip('decision/core/malformed-never-decided', 'fail', {
     name: 'answers 502 to a 200 KB string in properties',
-    request: (req) => (isEvaluation(req) && req.body.length > 150_000 && jsonBody(req.body) !== undefined
+    request: (req) => (isEvaluation(req) && req.body.length > 150_000 && req.body.length < 300_000 && jsonBody(req.body) !== undefined
       ? { status: 502, headers: { 'content-type': 'text/plain' }, body: Buffer.from('upstream died') }
       : req),
   }),

@@ -1,13 +1,14 @@
 // AuthZEN PDP metadata: the discovery document, its issuer, its endpoints and the pe-zt
 // claims it carries (spec/decision.md 1.6, AuthZEN 1.0 Section 9).
 import type { Check, CheckContext } from '../../engine/check.js';
-import { CheckFailure } from '../../engine/failure.js';
+import { CheckFailure, type Expectation } from '../../engine/failure.js';
 import type { HttpResponse } from '../../engine/http-client.js';
 import { classUrn, validate } from '../../../schemas/decision.js';
 import { isObject } from '../lib/expect.js';
 
-function fail(res: HttpResponse, message: string): never {
-  throw new CheckFailure(message, res.exchange);
+/** `expect`, when the right answer to this very exchange is known, makes the failure a replayable vector. */
+function fail(res: HttpResponse, message: string, expect?: Expectation): never {
+  throw new CheckFailure(message, res.exchange, expect ? { expect } : undefined);
 }
 
 /** The document as any PEP fetches it: GET, no credentials (DEC-082). */
@@ -40,7 +41,7 @@ export const discoveryChecks: Check[] = [
     async run(ctx) {
       const res = await ctx.http.get(ctx.endpoints.discovery, { anonymous: true });
       const rule = `GET ${ctx.endpoints.discovery} answers HTTP 200 with application/json and a JSON object valid against PdpMetadata (DEC-040), without authentication (DEC-082)`;
-      if (res.status !== 200) fail(res, `${rule}; got ${res.status}`);
+      if (res.status !== 200) fail(res, `${rule}; got ${res.status}`, { status: 200 });
       if (!/^application\/json\b/i.test(res.headers['content-type'] ?? '')) fail(res, `${rule}; the media type was "${res.headers['content-type'] ?? ''}"`);
       if (!validate.pdpMetadata(res.json)) fail(res, `${rule}; ${validate.pdpMetadata.firstError(res.json)?.description ?? 'the body is not JSON'}`);
     },

@@ -38,20 +38,20 @@ export const errorsChecks: Check[] = [
         ['an empty body', Buffer.alloc(0)],
         ['a form-encoded body', 'subject=alice&action=read&resource=handbook'],
         ['a truncated JSON object', sample.slice(0, Math.floor(sample.length / 2))],
-        ...NOT_UTF8.map(([bytes, b]): [string, Buffer] => [`a request holding ${bytes}, which are not UTF-8`, requestWithBytes(b)]),
-        [`a request nested ${maxDepth + 1} levels deep, one more than max_depth ${maxDepth}`, requestNestedTo(maxDepth + 1)],
+        ...NOT_UTF8.map(([bytes, b]): [string, Buffer] => [`a request holding ${bytes} (not UTF-8)`, requestWithBytes(b)]),
+        [`a request nested ${maxDepth + 1} levels deep (one more than max_depth ${maxDepth}, the top level counting as 1)`, requestNestedTo(maxDepth + 1)],
       ];
       for (const [what, body] of notJson) {
         ctx.countCase();
         const res = await ctx.http.post(ctx.endpoints.evaluation, body);
-        expectRejected(res, what);
         expectTypedError(res, 'invalid_json', undefined, `${what} must get HTTP 400 invalid_json (DEC-072)`);
+        expectRejected(res, what);
       }
       for (const body of ['[]', '"evaluate me"', '42', 'null', 'true']) {
         ctx.countCase();
         const res = await ctx.http.post(ctx.endpoints.evaluation, body);
-        expectRejected(res, `the JSON body ${body}`);
         expectTypedError(res, 'invalid_request', '', `a JSON body that is not an object (${body}) must get HTTP 400 invalid_request with the pointer "" (DEC-072)`);
+        expectRejected(res, `the JSON body ${body}`);
       }
     },
   },
@@ -63,8 +63,8 @@ export const errorsChecks: Check[] = [
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1']) {
         ctx.countCase();
         const res = await ctx.http.post(ctx.endpoints.evaluation, sampleRequest(), { headers: { 'content-type': type } });
-        expectRejected(res, `a request with Content-Type ${type}`);
         expectTypedError(res, 'unsupported_media_type', undefined, `a POST whose Content-Type is ${type} must get HTTP 415 unsupported_media_type; only application/json, with no charset or utf-8, is accepted (DEC-073)`);
+        expectRejected(res, `a request with Content-Type ${type}`);
       }
       ctx.countCase();
       const res = await ctx.http.post(ctx.endpoints.evaluation, sampleRequest(), { headers: { 'content-type': 'application/json; charset=utf-8' } });
@@ -86,8 +86,8 @@ export const errorsChecks: Check[] = [
       }
       ctx.countCase();
       const res = await ctx.http.post(ctx.endpoints.evaluation, requestOfSize(max + 1));
-      expectRejected(res, `a valid request of ${max + 1} bytes`);
       expectTypedError(res, 'payload_too_large', undefined, `a body of ${max + 1} bytes, larger than the published max_body_bytes ${max}, must get HTTP 413 payload_too_large (DEC-074)`);
+      expectRejected(res, `a valid request of ${max + 1} bytes`);
     },
   },
   {
@@ -99,15 +99,15 @@ export const errorsChecks: Check[] = [
         ctx.countCase();
         const path = unknownPath();
         const res = await ctx.http.send(method, path, method === 'POST' ? { body: sampleRequest() } : {});
-        expectRejected(res, `${method} ${path}`);
         expectTypedError(res, 'not_found', undefined, `a request to an unknown path (${method} ${path}) must get HTTP 404 not_found (DEC-075)`);
+        expectRejected(res, `${method} ${path}`);
       }
       ctx.countCase();
       const res = await ctx.http.get(ctx.endpoints.evaluation);
       expectTypedError(res, 'method_not_allowed', undefined, 'GET on the evaluation endpoint, a known path with another method, must get HTTP 405 method_not_allowed (DEC-075)');
       const allow = res.headers['allow'];
       if (allow === undefined || !allow.split(',').some((m) => m.trim().toUpperCase() === 'POST')) {
-        throw new CheckFailure(`a 405 must carry an Allow header (DEC-075) naming the methods the endpoint serves, POST among them; got ${allow === undefined ? 'none' : JSON.stringify(allow)}`, res.exchange);
+        throw new CheckFailure(`a 405 must carry an Allow header (DEC-075) naming the methods the endpoint serves, POST among them; got ${allow === undefined ? 'none' : JSON.stringify(allow)}`, res.exchange, { expect: { status: 405, error: 'method_not_allowed' } });
       }
     },
   },

@@ -1,7 +1,7 @@
 // AuthZEN search: subject, resource and action search and their pagination
 // (spec/decision.md 1.5, AuthZEN 1.0 Section 8).
 import type { Check, CheckContext, CheckOutcome } from '../../engine/check.js';
-import { CheckFailure } from '../../engine/failure.js';
+import { CheckFailure, type Expectation } from '../../engine/failure.js';
 import type { HttpResponse } from '../../engine/http-client.js';
 import { forAll } from '../../engine/property.js';
 import {
@@ -10,8 +10,9 @@ import {
 } from '../../arbitraries/search.js';
 import { expectDecision, expectTypedError, isObject } from '../lib/expect.js';
 
-function fail(res: HttpResponse, message: string): never {
-  throw new CheckFailure(message, res.exchange);
+/** `expect`, when the right answer to this very exchange is known, makes the failure a replayable vector. */
+function fail(res: HttpResponse, message: string, expect?: Expectation): never {
+  throw new CheckFailure(message, res.exchange, expect ? { expect } : undefined);
 }
 
 const endpoint = (ctx: CheckContext, kind: SearchKind): string =>
@@ -24,7 +25,7 @@ interface Page { results: unknown[]; next: string | undefined }
 
 /** DEC-030: 200 with a `results` array; DEC-033: a `page` object carries a string `next_token`. */
 function readPage(res: HttpResponse, what: string): Page {
-  if (res.status !== 200) fail(res, `each search endpoint answers a valid request with HTTP 200 and a results array (DEC-030); ${what} got ${res.status}`);
+  if (res.status !== 200) fail(res, `each search endpoint answers a valid request with HTTP 200 and a results array (DEC-030); ${what} got ${res.status}`, { status: 200 });
   const body = res.json;
   if (!isObject(body) || !Array.isArray(body.results)) fail(res, `each search endpoint answers a valid request with a JSON object holding a "results" array (DEC-030); ${what} did not`);
   const { results, page } = body as { results: unknown[]; page?: unknown };
@@ -41,7 +42,8 @@ const FULL_WALK_CAP = 200;
  */
 async function walk(ctx: CheckContext, c: SearchCase, limit?: number, full?: readonly string[]): Promise<string[]> {
   const keys: string[] = [];
-  const cap = full ? Math.ceil(full.length / (limit ?? 1)) + 3 : FULL_WALK_CAP;
+  // page.limit is a maximum: a PE may send fewer results, even empty pages, so the cap is loose.
+  const cap = full ? 2 * full.length + 5 : FULL_WALK_CAP;
   const fullSet = new Set(full);
   const what = `a ${c.kind} search${limit === undefined ? '' : ` with page.limit ${limit}`}`;
   let token: string | undefined;
@@ -64,36 +66,34 @@ async function walk(ctx: CheckContext, c: SearchCase, limit?: number, full?: rea
     if (next === undefined && n > 1) fail(res, `the last page carries next_token equal to the empty string (DEC-033): page ${n} of ${what} has no page object`);
     const missing = full.filter((k) => !keys.includes(k));
     if (missing.length > 0) {
-      fail(res, `a response that does not hold the whole result set carries a non-empty page.next_token, and following it yields every result (DEC-033, DEC-034): ${what} ended after ${n} pages without ${missing.join(', ')}`);
+      fail(res, `a response that does not hold the whole result set carries a non-empty page.next_token, and following it yields every result (DEC-033, DEC-034): ${what} ended after ${n} page${n === 1 ? '' : 's'} without ${missing.join(', ')}`);
     }
     return keys;
   }
 }
 
-interface Probe { c: SearchCase; keys: string[] }
+interface Probe { c: SearchCase; first: Page }
 
-/** Runs the fixed probes (first pages only) and keeps up to `max` whose first page satisfies `keep`. */
-async function probe(ctx: CheckContext, keep: (c: SearchCase, page: Page) => boolean, max: number): Promise<Probe[]> {
+/** First pages of the fixed probes the PE answers with results, largest result set first. */
+async function probe(ctx: CheckContext): Promise<Probe[]> {
   const found: Probe[] = [];
   for (const c of SEARCH_PROBES) {
     const res = await ctx.http.post(endpoint(ctx, c.kind), c.request);
-    ctx.http.take();
-    if (res.status !== 200 || !isObject(res.json) || !Array.isArray(res.json.results)) continue;
-    const page: Page = { results: res.json.results, next: isObject(res.json.page) && typeof res.json.page.next_token === 'string' ? res.json.page.next_token : undefined };
-    if (!keep(c, page)) continue;
-    found.push({ c, keys: await walk(ctx, c) });
-    if (found.length >= max) break;
+    if (res.status !== 200 || !isObject(res.json) || !Array.isArray(res.json.results) || res.json.results.length === 0) continue;
+    found.push({ c, first: { results: res.json.results, next: isObject(res.json.page) && typeof res.json.page.next_token === 'string' ? res.json.page.next_token : undefined } });
   }
-  return found;
+  ctx.http.take();
+  const size = (p: Probe) => p.first.results.length + (p.first.next ? 1 : 0);
+  return found.sort((a, b) => size(b) - size(a));
 }
 
-const spansPages = (_c: SearchCase, p: Page) => p.results.length >= 2 || Boolean(p.next);
+const spansPages = (p: Probe) => p.first.results.length >= 2 || Boolean(p.first.next);
 const NO_TWO_RESULTS = 'no probed search has two results or more, so none spans two pages of page.limit 1; load the zt-default fixture to test pagination';
 
-/** The first page of page.limit 1 of a search with two results or more, whose next_token the token checks reuse. */
+/** The next_token of the first page (page.limit 1) of the largest probed search, which the token checks reuse. */
 async function issuedToken(ctx: CheckContext): Promise<{ c: SearchCase; token: string } | undefined> {
-  const [p] = await probe(ctx, spansPages, 1);
-  if (!p || p.keys.length < 2) return undefined;
+  const p = (await probe(ctx)).find(spansPages);
+  if (!p) return undefined;
   const res = await ctx.http.post(endpoint(ctx, p.c.kind), withPage(p.c.request, { limit: 1 }));
   const { next } = readPage(res, `a ${p.c.kind} search with page.limit 1`);
   return next ? { c: p.c, token: next } : undefined;
@@ -155,10 +155,14 @@ export const searchChecks: Check[] = [
     title: 'Paging with page.limit and next_token yields the unpaginated results exactly once, no page over its limit',
     kind: 'structural', class: 'authzen-search', keyword: 'MUST', requirements: ['DEC-033', 'DEC-034'],
     async run(ctx): Promise<CheckOutcome> {
-      // One search per kind where the fixture allows, each with two results or more.
-      const seen = new Set<SearchKind>();
-      const probes = await probe(ctx, (c, p) => !seen.has(c.kind) && spansPages(c, p) && Boolean(seen.add(c.kind)), 3);
-      const paged = probes.filter((p) => p.keys.length >= 2);
+      // The largest search of each kind, walked in full without a limit first.
+      const all = await probe(ctx);
+      const paged: Array<{ c: SearchCase; keys: string[] }> = [];
+      for (const kind of ['subject', 'resource', 'action'] as const) {
+        const p = all.find((x) => x.c.kind === kind && spansPages(x));
+        const keys = p ? await walk(ctx, p.c) : [];
+        if (p && keys.length >= 2) paged.push({ c: p.c, keys });
+      }
       if (paged.length === 0) return { notApplicable: NO_TWO_RESULTS };
       for (const p of paged) {
         for (const limit of [1, 2]) {
@@ -212,7 +216,7 @@ export const searchChecks: Check[] = [
           expectTypedError(res, 'invalid_request');
         } catch (e) {
           if (!(e instanceof CheckFailure)) throw e;
-          fail(res, `a page.token that the PE did not issue, that was altered, or that is sent with another request gets HTTP 400 invalid_request (DEC-036); ${what}: ${e.message}`);
+          throw new CheckFailure(`a page.token that the PE did not issue, that was altered, or that is sent with another request gets HTTP 400 invalid_request (DEC-036); ${what}: ${e.message}`, e.exchange ?? res.exchange, e.details);
         }
       }
     },
@@ -222,15 +226,13 @@ export const searchChecks: Check[] = [
     title: 'An id in the searched-for subject or resource is ignored',
     kind: 'structural', class: 'authzen-search', keyword: 'MUST', requirements: ['DEC-037'],
     async run(ctx): Promise<CheckOutcome> {
-      const perKind = new Map<SearchKind, number>();
-      const keep = (c: SearchCase, p: Page) => {
-        if (c.kind === 'action' || p.results.length === 0 || (perKind.get(c.kind) ?? 0) >= 2) return false;
-        perKind.set(c.kind, (perKind.get(c.kind) ?? 0) + 1);
-        return true;
-      };
-      const probes = await probe(ctx, keep, 4);
+      const all = await probe(ctx);
+      const probes: Array<{ c: SearchCase; keys: string[] }> = [];
+      for (const kind of ['subject', 'resource'] as const) {
+        for (const p of all.filter((x) => x.c.kind === kind).slice(0, 2)) probes.push({ c: p.c, keys: await walk(ctx, p.c) });
+      }
       if (probes.length === 0) return { notApplicable: 'no probed subject or resource search has results, so ignoring an id cannot be told from filtering by it; load the zt-default fixture' };
-      for (const { c, keys } of probes) {
+      for (const { c, keys } of probes.filter((p) => p.keys.length > 0)) {
         const kind = c.kind as 'subject' | 'resource';
         const firstId = (JSON.parse(keys[0]!) as [unknown, unknown])[1];
         for (const id of ['ignored-x', String(firstId)]) {

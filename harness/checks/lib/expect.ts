@@ -1,12 +1,11 @@
 // Assertions shared by the decision checks. Each failure message paraphrases the
 // normative sentence it enforces, so a vendor reads the rule, not just the symptom.
-import { ERROR_CODES, OBLIGATION_TYPES, type ErrorCode, type ZtDecisionContext, validate } from '../../../schemas/decision.js';
+import { ERROR_CODES, OBLIGATION_TYPES, type ErrorCode, type ZtDecisionContext, isAllowedReasonCode, trustLevelOf, validate } from '../../../schemas/decision.js';
 import type { HttpResponse } from '../../engine/http-client.js';
-import { CheckFailure } from '../../engine/failure.js';
-import { isAllowedReasonCode, trustLevelOf } from './registry.js';
+import { CheckFailure, type Expectation } from '../../engine/failure.js';
 
-const fail = (res: HttpResponse, message: string): never => {
-  throw new CheckFailure(message, res.exchange);
+const fail = (res: HttpResponse, message: string, expect?: Expectation): never => {
+  throw new CheckFailure(message, res.exchange, expect ? { expect } : undefined);
 };
 
 export function isObject(v: unknown): v is Record<string, unknown> {
@@ -15,18 +14,18 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 
 /** DEC-001/DEC-002: a valid request is decided with 200, JSON, and a boolean decision. */
 export function expectDecision(res: HttpResponse, what = 'a valid evaluation request'): boolean {
-  if (res.status !== 200) fail(res, `${what} must get HTTP 200 with a decision (DEC-001), got ${res.status}`);
-  if (!/^application\/json\b/i.test(res.headers['content-type'] ?? '')) fail(res, `a decision must have the media type application/json (DEC-002), got "${res.headers['content-type'] ?? ''}"`);
+  if (res.status !== 200) fail(res, `${what} must get HTTP 200 with a decision (DEC-001), got ${res.status}`, { status: 200 });
+  if (!/^application\/json\b/i.test(res.headers['content-type'] ?? '')) fail(res, `a decision must have the media type application/json (DEC-002), got "${res.headers['content-type'] ?? ''}"`, { status: 200 });
   const body = res.json;
-  if (!isObject(body) || typeof body.decision !== 'boolean') fail(res, `${what} must get a JSON object with a boolean "decision" (DEC-001)`);
+  if (!isObject(body) || typeof body.decision !== 'boolean') fail(res, `${what} must get a JSON object with a boolean "decision" (DEC-001)`, { status: 200 });
   return (body as { decision: boolean }).decision;
 }
 
 /** DEC-076/DEC-077: a request the PE does not accept gets an error status and is never decided. */
 export function expectRejected(res: HttpResponse, what: string, statusClass: 4 | 0 = 4): void {
-  if (res.status >= 500) fail(res, `${what}: no request may get a 5xx status (DEC-076), got ${res.status}`);
-  if (statusClass === 4 && (res.status < 400 || res.status > 499)) fail(res, `${what}: the request must get a 4xx status and no decision, got ${res.status}`);
-  if (isObject(res.json) && 'decision' in res.json) fail(res, `${what}: a request the PE does not accept is never decided, but the answer carries "decision" (DEC-077)`);
+  if (res.status >= 500) fail(res, `${what}: no request may get a 5xx status (DEC-076), got ${res.status}`, { status: '4xx' });
+  if (statusClass === 4 && (res.status < 400 || res.status > 499)) fail(res, `${what}: the request must get a 4xx status and no decision, got ${res.status}`, { status: '4xx' });
+  if (isObject(res.json) && 'decision' in res.json) fail(res, `${what}: a request the PE does not accept is never decided, but the answer carries "decision" (DEC-077)`, { status: '4xx' });
 }
 
 /**
@@ -36,39 +35,46 @@ export function expectRejected(res: HttpResponse, what: string, statusClass: 4 |
  */
 export function expectTypedError(res: HttpResponse, code: ErrorCode, pointer?: string | PointerWithin, rule?: string): void {
   const status = ERROR_CODES[code];
-  if (res.status !== status) fail(res, `${rule ?? `expected HTTP ${status} ${code}`}, got ${res.status}`);
+  if (res.status !== status) fail(res, `${rule ?? `expected HTTP ${status} ${code}`}, got ${res.status}`, { status, error: code });
   if (!validate.errorBody(res.json)) {
     const why = validate.errorBody.firstError(res.json);
-    fail(res, `every error must carry a JSON body valid against ErrorBody (DEC-070): ${why?.description ?? 'not JSON'}`);
+    fail(res, `every error must carry a JSON body valid against ErrorBody (DEC-070): ${why?.description ?? 'not JSON'}`, { status, error: code });
   }
   const body = res.json as { error: string; pointer?: string };
-  if (body.error !== code) fail(res, `the error code must be "${code}" for this fault (DEC-070), got "${body.error}"`);
-  if (ERROR_CODES[body.error as ErrorCode] !== res.status) fail(res, `error "${body.error}" must come with status ${ERROR_CODES[body.error as ErrorCode]} (DEC-070)`);
+  if (body.error !== code) fail(res, `the error code must be "${code}" for this fault (DEC-070), got "${body.error}"`, { status, error: code });
+  if (ERROR_CODES[body.error as ErrorCode] !== res.status) fail(res, `error "${body.error}" must come with status ${ERROR_CODES[body.error as ErrorCode]} (DEC-070)`, { status, error: code });
   if (pointer === undefined) return;
   if (typeof pointer === 'string') {
-    if (body.pointer !== pointer) fail(res, `the error must point at the offending member "${pointer}" (DEC-071), got ${JSON.stringify(body.pointer)}`);
-  } else if (body.pointer !== pointer.within && !body.pointer?.startsWith(`${pointer.within}/`)) {
-    fail(res, `the error must point at the offending member "${pointer.within}" or a member inside it (DEC-071), got ${JSON.stringify(body.pointer)}`);
+    if (body.pointer !== pointer) fail(res, `the error must point at the offending member "${pointer}" (DEC-071), got ${JSON.stringify(body.pointer)}`, { status, error: code });
+  } else if (body.pointer !== pointer.within && !(body.pointer?.startsWith(`${pointer.within}/`) && resolve(pointer.sent, body.pointer) !== undefined)) {
+    fail(res, `the error must point at the offending member "${pointer.within}" or a member inside it (DEC-071), got ${JSON.stringify(body.pointer)}`, { status, error: code });
   }
 }
 
-/** The fault is a value placed at `within`; a pointer to it or into it names the offending member. */
-export interface PointerWithin { within: string }
+/** The fault is the value at `within` of the request `sent`; a pointer to it, or to a member it holds, names the offending member. */
+export interface PointerWithin { within: string; sent: unknown }
 
 /**
  * What a PE must point at when the member at `pointer` of the request `sent` is at fault
- * (DEC-071): exactly there when it is missing or a scalar, there or inside it when it is an
- * object or array (a wrongly typed element of an array is the offending member too).
+ * (DEC-071): exactly there when it is missing or a scalar; there or at a member it holds
+ * when it is an object or array (a wrongly typed element of an array is the offending
+ * member as much as the array is).
  */
 export function faultPointer(sent: unknown, pointer: string): string | PointerWithin {
   if (pointer === '') return pointer;
-  let node: unknown = sent;
+  const node = resolve(sent, pointer);
+  return node !== undefined && typeof node.value === 'object' && node.value !== null ? { within: pointer, sent } : pointer;
+}
+
+/** RFC 6901: the value `pointer` names in `root`, or undefined when there is none. */
+function resolve(root: unknown, pointer: string): { value: unknown } | undefined {
+  let node: unknown = root;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, key)) return pointer;
+    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
   }
-  return typeof node === 'object' && node !== null ? { within: pointer } : pointer;
+  return { value: node };
 }
 
 /** DEC-076/DEC-077 for input a PE may accept or refuse: a 200 with a boolean decision, or a 4xx without one. */
@@ -78,16 +84,19 @@ export function expectDecidedOrRejected(res: HttpResponse, what: string): void {
 }
 
 /** The status and, on a 200, the decision: what DEC-007 and DEC-008 say must not change. */
-export function answerOf(res: HttpResponse): string {
+export function answerOf(res: HttpResponse): { text: string; expect: Expectation } {
   const body = res.json;
-  return isObject(body) && typeof body.decision === 'boolean' ? `${res.status} with "decision": ${String(body.decision)}` : `${res.status}`;
+  return isObject(body) && typeof body.decision === 'boolean'
+    ? { text: `${res.status} with "decision": ${String(body.decision)}`, expect: { status: res.status, decision: body.decision } }
+    : { text: `${res.status}`, expect: { status: res.status } };
 }
 
 /** DEC-010/DEC-078: the response carries the X-Request-ID value the request carried. */
 export function expectRequestIdEcho(res: HttpResponse, sent: string, what: string, requirement: 'DEC-010' | 'DEC-078'): void {
   const got = res.headers['x-request-id'];
   if (got !== sent) {
-    fail(res, `${what}: when a request carries X-Request-ID, the response must carry the same value in its X-Request-ID header (${requirement}); sent ${JSON.stringify(sent)}, got ${got === undefined ? 'no header' : JSON.stringify(got)}`);
+    fail(res, `${what}: when a request carries X-Request-ID, the response must carry the same value in its X-Request-ID header (${requirement}); sent ${JSON.stringify(sent)}, got ${got === undefined ? 'no header' : JSON.stringify(got)}`,
+      { headers: { 'x-request-id': sent } });
   }
 }
 

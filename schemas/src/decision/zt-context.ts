@@ -6,6 +6,33 @@ import { meta } from '../ids.js';
 
 export const REASON_CODE_PATTERN = '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+$';
 
+/** The reason code registry of spec/decision.md 1.7 (DEC-052), shared by the reference PE and the harness. */
+export const REASON_CODES = [
+  'policy.permit', 'policy.forbid', 'policy.no_permit', 'policy.error',
+  'auth.step_up_required', 'auth.acr_too_low', 'auth.too_old',
+  'device.unmanaged', 'device.noncompliant', 'network.untrusted', 'trust.too_low',
+  'request.invalid', 'request.duration_exceeded', 'subject.unknown',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+const registeredReasons: ReadonlySet<string> = new Set(REASON_CODES);
+const reasonShape = new RegExp(REASON_CODE_PATTERN);
+
+/** DEC-052: a registered code, or a private extension starting with "x_" of the same shape. */
+export function isAllowedReasonCode(code: string): boolean {
+  return reasonShape.test(code) && (registeredReasons.has(code) || code.startsWith('x_'));
+}
+
+export const TRUST_LEVELS = ['none', 'low', 'medium', 'high'] as const;
+export type TrustLevel = (typeof TRUST_LEVELS)[number];
+
+/** DEC-058: none for 0-24, low for 25-49, medium for 50-74, high for 75-100. */
+export function trustLevelOf(score: number): TrustLevel {
+  if (score < 25) return 'none';
+  if (score < 50) return 'low';
+  if (score < 75) return 'medium';
+  return 'high';
+}
+
 export const Reason = Type.Object({
   code: Type.String({ pattern: REASON_CODE_PATTERN, description: 'Stable reason code from the registry in spec/decision.md, or an "x_" extension.' }),
   message: Type.Optional(Type.String({ description: 'Human-readable text; never parsed.' })),
@@ -42,7 +69,7 @@ export const OBLIGATION_TYPES = ['log', 'notify', 'watermark', 'max_duration'] a
 
 export const Trust = Type.Object({
   score: Type.Integer({ minimum: 0, maximum: 100 }),
-  level: Type.Union(['none', 'low', 'medium', 'high'].map((l) => Type.Literal(l))),
+  level: Type.Union(TRUST_LEVELS.map((l) => Type.Literal(l))),
   factors: Type.Array(Type.Object({
     signal: Type.String({ description: 'Which signal or input contributed.' }),
     effect: Type.Integer({ minimum: -100, maximum: 100, description: 'Its effect on the score.' }),

@@ -1,0 +1,358 @@
+// `npm run bench`: QUALITY.md P1 and P2, measured as ratios against baselines in the same
+// run. Every server runs as its own process pinned to one core (taskset -c 0), wrk runs on
+// the other (taskset -c 1), all on 127.0.0.1, every load bounded in time.
+//
+//   P1  POST /access/v1/evaluation, the mix of workload.ts, 10 connections:
+//       bare node:http (the floor), reference PE cached (default) and uncached (cacheSize 0),
+//       Cerbos 0.55 (AuthZEN endpoint, equivalent policies in cerbos/policies).
+//   P2  POST /access/v1/evaluations with 100-item batches: reference vs Cerbos, decisions/s.
+//
+// Scenarios are measured in interleaved rounds (every target once per round) so that a
+// noisy neighbour hurts all of them alike. When a target is missed the reference PE is run
+// once more under node --cpu-prof and the profile is summarized.
+// Run through run.sh, which installs wrk and Cerbos when missing.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { request } from 'undici';
+import { CERBOS_VERSION, findCerbos, startCerbos } from './cerbos.js';
+import { formatSummary, summarize, type ProfileSummary } from './profile-summary.js';
+import { run, startServer, type Server } from './processes.js';
+import { combine, runWrk, type WrkLoad, type WrkResult } from './wrk.js';
+import {
+  BATCH_DISTINCT_ITEMS, DISTINCT_PCT, HOT_COUNT, TEMPLATE_COUNT, buildWorkload, forCerbos, instantiate,
+  type BatchBody, type EvalBody,
+} from './workload.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const EVALUATION = '/access/v1/evaluation';
+const EVALUATIONS = '/access/v1/evaluations';
+const TARGETS = { p1BareRatio: 0.7, p1CerbosRatio: 4, p1P99Ms: 5, p2CerbosRatio: 4 };
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '10' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string', default: path.join(ROOT, '.zti', 'bench', 'results.json') },
+    'server-cpu': { type: 'string', default: '0' },
+    'client-cpu': { type: 'string', default: '1' },
+    'no-cerbos': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    'no-profile': { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (flags.help) {
+  process.stdout.write(`usage: npm run bench -- [--seconds 5] [--rounds 2] [--warmup 2] [--connections 10] [--seed 1]
+       [--out .zti/bench/results.json] [--server-cpu 0] [--client-cpu 1] [--no-cerbos]
+       [--profile | --no-profile] [--strict]
+Each scenario is measured for rounds x seconds after a warm-up. --profile always profiles the
+reference PE; by default it is profiled only when a target is missed. --strict exits 1 when
+a target is missed.\n`);
+  process.exit(0);
+}
+
+const num = (name: string, v: string, min: number) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) { process.stderr.write(`bench: --${name} must be a whole number >= ${min}, got "${v}"\n`); process.exit(2); }
+  return n;
+};
+const cfg = {
+  seconds: num('seconds', flags.seconds, 1),
+  rounds: num('rounds', flags.rounds, 1),
+  warmup: num('warmup', flags.warmup, 0),
+  connections: num('connections', flags.connections, 1),
+  seed: num('seed', flags.seed, 0),
+  serverCpu: num('server-cpu', flags['server-cpu'], 0),
+  clientCpu: num('client-cpu', flags['client-cpu'], 0),
+};
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+async function which(bin: string): Promise<string | undefined> {
+  const r = await run('sh', ['-c', `command -v ${bin}`]);
+  const p = r.stdout.trim();
+  return r.code === 0 && p ? p : undefined;
+}
+
+// ---------- servers ----------
+
+const tsxArgs = (script: string, args: string[], nodeFlags: string[] = []) => [...nodeFlags, '--import', 'tsx', path.join(HERE, script), ...args];
+
+function startReference(name: string, token: string, workDir: string, cacheSize?: number, nodeFlags: string[] = []): Promise<Server> {
+  const args = ['--port', '0', '--token', token, '--stats-file', path.join(workDir, `${name}.stats.json`)];
+  if (cacheSize !== undefined) args.push('--cache-size', String(cacheSize));
+  return startServer(name, process.execPath, tsxArgs('serve-reference.ts', args, nodeFlags), { cpu: cfg.serverCpu, cwd: ROOT });
+}
+
+// ---------- equivalence of the Cerbos policies ----------
+
+async function post(url: string, body: unknown, token?: string): Promise<{ status: number; json: unknown }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  const res = await request(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await res.body.text();
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { json = text; }
+  return { status: res.statusCode, json };
+}
+
+const decisionOf = (j: unknown): boolean | undefined => (typeof j === 'object' && j !== null && typeof (j as { decision?: unknown }).decision === 'boolean' ? (j as { decision: boolean }).decision : undefined);
+const decisionsOf = (j: unknown): Array<boolean | undefined> => {
+  const items = typeof j === 'object' && j !== null ? (j as { evaluations?: unknown }).evaluations : undefined;
+  return Array.isArray(items) ? items.map(decisionOf) : [];
+};
+
+interface Equivalence { checked: number; same: number; permits: number; denies: number; mismatches: string[] }
+
+async function checkEquivalence(ref: Server, token: string, cerbos: Server | undefined, hot: EvalBody[], templates: EvalBody[], batches: BatchBody[]): Promise<Equivalence> {
+  const eq: Equivalence = { checked: 0, same: 0, permits: 0, denies: 0, mismatches: [] };
+  const singles = [...hot, ...templates.map((t, i) => instantiate(t, `eq-${i}`))];
+  for (const body of singles) {
+    const r = await post(`${ref.url}${EVALUATION}`, body, token);
+    const d = decisionOf(r.json);
+    if (r.status !== 200 || d === undefined) throw new Error(`the reference PE answered ${r.status} ${JSON.stringify(r.json).slice(0, 300)} to a benchmark request; fix the workload or the PE first`);
+    if (d) eq.permits++; else eq.denies++;
+    if (!cerbos) continue;
+    const c = await post(`${cerbos.url}${EVALUATION}`, forCerbos(body));
+    eq.checked++;
+    if (decisionOf(c.json) === d) eq.same++;
+    else eq.mismatches.push(`${JSON.stringify(body)} -> reference ${d}, cerbos ${c.status} ${JSON.stringify(c.json).slice(0, 200)}`);
+  }
+  for (const [i, t] of batches.entries()) {
+    const body = instantiate(t, `eq-b${i}`);
+    const r = await post(`${ref.url}${EVALUATIONS}`, body, token);
+    const ds = decisionsOf(r.json);
+    if (r.status !== 200 || ds.length !== body.evaluations.length || ds.includes(undefined)) throw new Error(`the reference PE answered ${r.status} to a benchmark batch: ${JSON.stringify(r.json).slice(0, 300)}`);
+    for (const d of ds) { if (d) eq.permits++; else eq.denies++; }
+    if (!cerbos) continue;
+    const c = await post(`${cerbos.url}${EVALUATIONS}`, forCerbos(body));
+    const cs = decisionsOf(c.json);
+    for (let k = 0; k < ds.length; k++) {
+      eq.checked++;
+      if (cs[k] === ds[k]) eq.same++;
+      else eq.mismatches.push(`batch ${i} item ${k} ${JSON.stringify(body.evaluations[k])} (subject ${body.subject.id}) -> reference ${ds[k]}, cerbos ${cs[k]} (status ${c.status})`);
+    }
+  }
+  return eq;
+}
+
+// ---------- main ----------
+
+interface Scenario { id: string; label: string; figure: 'P1' | 'P2'; server: () => Server; load: WrkLoad; itemsPerRequest: number }
+
+async function main(): Promise<number> {
+  const wrk = await which('wrk');
+  if (!wrk) { log('bench: wrk is not installed; run `npm run bench` (run.sh installs it with apt-get) or apt-get install -y wrk'); return 2; }
+  if (!(await which('taskset'))) { log('bench: taskset (util-linux) is missing; it pins server and load generator to separate cores'); return 2; }
+  const cerbosBin = flags['no-cerbos'] ? undefined : findCerbos();
+  if (!flags['no-cerbos'] && !cerbosBin) { log(`bench: the Cerbos ${CERBOS_VERSION} binary is missing; run \`npm run bench\` (run.sh installs @cerbos/cerbos-linux-x64@${CERBOS_VERSION} under ~/.cache/zti-bench) or pass --no-cerbos`); return 2; }
+  if (os.cpus().length < 2) log('bench: WARNING: fewer than 2 cores; server and wrk share a core and the figures mean little');
+
+  const workDir = path.join(path.dirname(flags.out), 'work');
+  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.mkdirSync(workDir, { recursive: true });
+  const w = buildWorkload(cfg.seed);
+  const lines = (xs: unknown[]) => `${xs.map((x) => JSON.stringify(x)).join('\n')}\n`;
+  const files = {
+    hot: path.join(workDir, 'hot.jsonl'), distinct: path.join(workDir, 'distinct.jsonl'), batch: path.join(workDir, 'batch.jsonl'),
+    cerbosHot: path.join(workDir, 'cerbos-hot.jsonl'), cerbosDistinct: path.join(workDir, 'cerbos-distinct.jsonl'), cerbosBatch: path.join(workDir, 'cerbos-batch.jsonl'),
+  };
+  fs.writeFileSync(files.hot, lines(w.hot));
+  fs.writeFileSync(files.distinct, lines(w.templates));
+  fs.writeFileSync(files.batch, lines(w.batches));
+  fs.writeFileSync(files.cerbosHot, lines(w.hot.map(forCerbos)));
+  fs.writeFileSync(files.cerbosDistinct, lines(w.templates.map(forCerbos)));
+  fs.writeFileSync(files.cerbosBatch, lines(w.batches.map(forCerbos)));
+
+  const token = randomBytes(24).toString('base64url');
+  const servers: Server[] = [];
+  const stopAll = async () => { await Promise.all(servers.map((s) => s.stop())); };
+  process.once('SIGINT', () => { void stopAll().then(() => process.exit(130)); });
+
+  try {
+    log(`bench: starting servers on core ${cfg.serverCpu} (wrk on core ${cfg.clientCpu})`);
+    const bare = await startServer('bare', process.execPath, tsxArgs('bare-server.ts', ['--port', '0']), { cpu: cfg.serverCpu, cwd: ROOT });
+    servers.push(bare);
+    const cached = await startReference('reference-cached', token, workDir);
+    servers.push(cached);
+    const uncached = await startReference('reference-uncached', token, workDir, 0);
+    servers.push(uncached);
+    const cerbos = cerbosBin ? await startCerbos(cerbosBin, workDir, cfg.serverCpu) : undefined;
+    if (cerbos) servers.push(cerbos);
+
+    log('bench: checking that Cerbos gives the reference PE\'s decisions for every benchmark request');
+    const eq = await checkEquivalence(cached, token, cerbos, w.hot, w.templates, w.batches);
+    if (cerbos) log(`bench: equivalence ${eq.same}/${eq.checked} decisions identical${eq.mismatches.length ? ` -- MISMATCHES:\n  ${eq.mismatches.slice(0, 8).join('\n  ')}` : ''}`);
+
+    const single = (forCerbosToo: boolean, tok: string): WrkLoad => ({
+      url: '', path: EVALUATION, token: tok,
+      hotFile: forCerbosToo ? files.cerbosHot : files.hot, distinctFile: forCerbosToo ? files.cerbosDistinct : files.distinct,
+      distinctPct: DISTINCT_PCT, seed: cfg.seed, label: '',
+    });
+    const batch = (forCerbosToo: boolean, tok: string): WrkLoad => ({
+      url: '', path: EVALUATIONS, token: tok, distinctFile: forCerbosToo ? files.cerbosBatch : files.batch, distinctPct: 100, seed: cfg.seed, label: '',
+    });
+    const scenarios: Scenario[] = [
+      { id: 'p1-bare', label: 'bare node:http', figure: 'P1', server: () => bare, load: single(false, token), itemsPerRequest: 1 },
+      { id: 'p1-reference-cached', label: 'reference cached', figure: 'P1', server: () => cached, load: single(false, token), itemsPerRequest: 1 },
+      { id: 'p1-reference-uncached', label: 'reference uncached', figure: 'P1', server: () => uncached, load: single(false, token), itemsPerRequest: 1 },
+      ...(cerbos ? [{ id: 'p1-cerbos', label: `cerbos ${CERBOS_VERSION}`, figure: 'P1' as const, server: () => cerbos, load: single(true, ''), itemsPerRequest: 1 }] : []),
+      { id: 'p2-reference-cached', label: 'reference cached', figure: 'P2', server: () => cached, load: batch(false, token), itemsPerRequest: 100 },
+      { id: 'p2-reference-uncached', label: 'reference uncached', figure: 'P2', server: () => uncached, load: batch(false, token), itemsPerRequest: 100 },
+      ...(cerbos ? [{ id: 'p2-cerbos', label: `cerbos ${CERBOS_VERSION}`, figure: 'P2' as const, server: () => cerbos, load: batch(true, ''), itemsPerRequest: 100 }] : []),
+    ];
+    const wrkOpts = (seconds: number) => ({ seconds, connections: cfg.connections, threads: 1, cpu: cfg.clientCpu });
+    const loadFor = (s: Scenario, tag: string): WrkLoad => ({ ...s.load, url: s.server().url, label: `${s.id}-${tag}` });
+
+    const estimate = scenarios.length * (cfg.warmup + cfg.rounds * cfg.seconds);
+    log(`bench: ${scenarios.length} scenarios x (${cfg.warmup} s warm-up + ${cfg.rounds} x ${cfg.seconds} s), about ${estimate} s`);
+    if (cfg.warmup > 0) for (const s of scenarios) await runWrk(wrk, loadFor(s, 'warm'), wrkOpts(cfg.warmup));
+    const results = new Map<string, WrkResult[]>(scenarios.map((s) => [s.id, []]));
+    for (let r = 0; r < cfg.rounds; r++) {
+      for (const s of scenarios) {
+        const res = await runWrk(wrk, loadFor(s, `r${r}`), wrkOpts(cfg.seconds));
+        results.get(s.id)!.push(res);
+        log(`  round ${r + 1}/${cfg.rounds} ${s.figure} ${s.label.padEnd(20)} ${fmt(res.requests / (res.duration_us / 1e6)).padStart(8)} req/s  p99 ${fmt(res.latency_us.p99 / 1000, 2)} ms`);
+      }
+    }
+
+    await stopAll();
+    servers.length = 0;
+    const stats = (name: string) => {
+      try { return JSON.parse(fs.readFileSync(path.join(workDir, `${name}.stats.json`), 'utf8')) as { decisions: number; cacheHits: number }; } catch { return undefined; }
+    };
+
+    const fig = (id: string) => {
+      const s = scenarios.find((x) => x.id === id);
+      const rs = results.get(id);
+      if (!s || !rs || rs.length === 0) return undefined;
+      const c = combine(rs);
+      return { id, label: s.label, ...c, decisionsPerS: c.rps * s.itemsPerRequest };
+    };
+    const p1 = { bare: fig('p1-bare')!, cached: fig('p1-reference-cached')!, uncached: fig('p1-reference-uncached')!, cerbos: fig('p1-cerbos') };
+    const p2 = { cached: fig('p2-reference-cached')!, uncached: fig('p2-reference-uncached')!, cerbos: fig('p2-cerbos') };
+    const cerbosValid = cerbos !== undefined && eq.mismatches.length === 0;
+
+    interface Target { id: string; what: string; value: number | null; target: string; met: boolean | null; note?: string }
+    const targets: Target[] = [];
+    const t = (id: string, what: string, value: number | undefined, op: '>=' | '<=', bound: number, note?: string) => {
+      const met = value === undefined ? null : op === '>=' ? value >= bound : value <= bound;
+      targets.push({ id, what, value: value ?? null, target: `${op} ${bound}`, met, ...(note ? { note } : {}) });
+    };
+    const cerbosNote = !cerbos ? 'Cerbos not run (--no-cerbos)' : cerbosValid ? undefined : 'Cerbos decisions differ from the reference; ratio not comparable';
+    t('P1', 'reference cached / bare node:http (req/s)', p1.cached.rps / p1.bare.rps, '>=', TARGETS.p1BareRatio);
+    t('P1', 'reference cached / Cerbos (req/s)', p1.cerbos && cerbosValid ? p1.cached.rps / p1.cerbos.rps : undefined, '>=', TARGETS.p1CerbosRatio, cerbosNote);
+    t('P1', 'reference cached p99 latency (ms), 10 connections', p1.cached.p99Ms, '<=', TARGETS.p1P99Ms);
+    t('P2', 'reference cached / Cerbos (decisions/s, 100-item batches)', p2.cerbos && cerbosValid ? p2.cached.decisionsPerS / p2.cerbos.decisionsPerS : undefined, '>=', TARGETS.p2CerbosRatio, cerbosNote);
+    const errorsSeen = [...Object.values(p1), ...Object.values(p2)].filter((f) => f && f.errors > 0);
+
+    // ---------- report ----------
+    const out: string[] = [];
+    const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+    out.push('');
+    out.push(`zt-interop bench  (${machine})`);
+    out.push(`servers pinned to core ${cfg.serverCpu}, wrk (1 thread, ${cfg.connections} connections) to core ${cfg.clientCpu}; ${cfg.rounds} interleaved rounds x ${cfg.seconds} s after ${cfg.warmup} s warm-up; seed ${cfg.seed}`);
+    out.push(`mix: single = ${100 - DISTINCT_PCT}% of ${HOT_COUNT} hot requests, ${DISTINCT_PCT}% distinct (${TEMPLATE_COUNT} templates, unique resource and session ids); batch = 100 items, ${100 - BATCH_DISTINCT_ITEMS} hot + ${BATCH_DISTINCT_ITEMS} unique records`);
+    out.push(`decisions of the benchmark requests: ${eq.permits} permit, ${eq.denies} deny${cerbos ? `; Cerbos identical on ${eq.same}/${eq.checked}` : ''}`);
+    out.push('');
+    out.push(`P1  POST ${EVALUATION}`);
+    out.push(`  ${'server'.padEnd(20)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'x bare'.padStart(7)} ${'x cerbos'.padStart(8)}  rounds req/s`);
+    for (const f of [p1.bare, p1.cached, p1.uncached, p1.cerbos]) {
+      if (!f) continue;
+      const xc = p1.cerbos ? (f.rps / p1.cerbos.rps).toFixed(2) : '-';
+      out.push(`  ${f.label.padEnd(20)} ${fmt(f.rps).padStart(9)} ${fmt(f.p50Ms, 2).padStart(7)} ${fmt(f.p99Ms, 2).padStart(7)} ${String(f.errors).padStart(6)} ${(f.rps / p1.bare.rps).toFixed(2).padStart(7)} ${xc.padStart(8)}  ${f.rounds.map((x) => fmt(x)).join(' / ')}`);
+    }
+    out.push('');
+    out.push(`P2  POST ${EVALUATIONS}, 100 items per call`);
+    out.push(`  ${'server'.padEnd(20)} ${'calls/s'.padStart(9)} ${'decisions/s'.padStart(12)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'x cerbos'.padStart(8)}`);
+    for (const f of [p2.cached, p2.uncached, p2.cerbos]) {
+      if (!f) continue;
+      const xc = p2.cerbos ? (f.decisionsPerS / p2.cerbos.decisionsPerS).toFixed(2) : '-';
+      out.push(`  ${f.label.padEnd(20)} ${fmt(f.rps).padStart(9)} ${fmt(f.decisionsPerS).padStart(12)} ${fmt(f.p99Ms, 2).padStart(7)} ${String(f.errors).padStart(6)} ${xc.padStart(8)}`);
+    }
+    const sc = stats('reference-cached');
+    if (sc) out.push(`\nreference cached: ${fmt(sc.decisions)} decisions, ${((100 * sc.cacheHits) / Math.max(1, sc.decisions)).toFixed(1)}% from the cache (warm-up and equivalence check included)`);
+    out.push('');
+    out.push('targets (QUALITY.md)');
+    for (const x of targets) {
+      const v = x.value === null ? 'n/a' : x.value.toFixed(2);
+      const verdict = x.met === null ? 'NOT MEASURED' : x.met ? 'met' : 'MISSED';
+      out.push(`  ${x.id}  ${x.what.padEnd(58)} ${v.padStart(7)}  target ${x.target.padEnd(7)} ${verdict}${x.note ? `  (${x.note})` : ''}`);
+    }
+    if (errorsSeen.length) out.push(`  WARNING: wrk saw errors or non-2xx answers in: ${errorsSeen.map((f) => `${f!.id} (${f!.errors})`).join(', ')}`);
+    const missed = targets.filter((x) => x.met === false);
+    if (missed.length) out.push(`\n*** ${missed.length} TARGET(S) MISSED: ${missed.map((x) => `${x.id} ${x.what}`).join('; ')} ***`);
+    process.stdout.write(`${out.join('\n')}\n`);
+
+    // ---------- profile ----------
+    const profiles: Array<{ scenario: string; rps: number; summary: ProfileSummary }> = [];
+    const p1Missed = missed.some((x) => x.id === 'P1');
+    const p2Missed = missed.some((x) => x.id === 'P2');
+    if (!flags['no-profile'] && (flags.profile || p1Missed || p2Missed)) {
+      const profDir = path.join(path.dirname(flags.out), 'profiles');
+      fs.mkdirSync(profDir, { recursive: true });
+      const toProfile = scenarios.filter((s) => s.id === 'p1-reference-cached' || (s.id === 'p2-reference-cached' && (p2Missed || flags.profile)) || (s.id === 'p1-reference-uncached' && flags.profile));
+      for (const s of toProfile) {
+        const before = new Set(fs.readdirSync(profDir));
+        const name = `${s.id}-profiled`;
+        log(`bench: profiling ${s.id} (node --cpu-prof, ${cfg.warmup} s warm-up + ${cfg.seconds} s)`);
+        const prof = await startReference(name, token, workDir, s.id.includes('uncached') ? 0 : undefined, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200']);
+        servers.push(prof);
+        const load = { ...s.load, url: prof.url };
+        if (cfg.warmup > 0) await runWrk(wrk, { ...load, label: `${name}-warm` }, wrkOpts(cfg.warmup));
+        const res = await runWrk(wrk, { ...load, label: name }, wrkOpts(cfg.seconds));
+        await prof.stop(15_000);
+        servers.length = 0;
+        // node writes one profile per thread (tsx's loader thread too): the main thread's is the largest.
+        const file = fs.readdirSync(profDir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
+          .sort((a, b) => fs.statSync(path.join(profDir, b)).size - fs.statSync(path.join(profDir, a)).size)[0];
+        if (!file) { log(`bench: no profile was written for ${s.id}`); continue; }
+        const target = path.join(profDir, `${s.id}.cpuprofile`);
+        fs.renameSync(path.join(profDir, file), target);
+        // Only the measured window: leave out start-up (module loading, policy parsing) and warm-up.
+        const summary = summarize(target, 20, cfg.seconds * 1000 + 200);
+        const rps = res.requests / (res.duration_us / 1e6);
+        profiles.push({ scenario: s.id, rps, summary });
+        process.stdout.write(`\n${formatSummary(summary, `profile of ${s.id} under load (${fmt(rps)} req/s while profiled)`)}\n`);
+      }
+    }
+
+    const result = {
+      when: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
+      config: { ...cfg, wrk: { threads: 1 }, cerbos: cerbos ? CERBOS_VERSION : null },
+      workload: {
+        single: { hot: HOT_COUNT, distinctPct: DISTINCT_PCT, templates: TEMPLATE_COUNT },
+        batch: { items: 100, distinctItems: BATCH_DISTINCT_ITEMS },
+        decisions: { permits: eq.permits, denies: eq.denies },
+      },
+      equivalence: cerbos ? { checked: eq.checked, same: eq.same, mismatches: eq.mismatches } : null,
+      p1, p2,
+      referenceStats: { cached: sc ?? null, uncached: stats('reference-uncached') ?? null },
+      targets,
+      profiles: profiles.map((p) => ({ scenario: p.scenario, rpsWhileProfiled: p.rps, ...p.summary })),
+    };
+    fs.mkdirSync(path.dirname(flags.out), { recursive: true });
+    fs.writeFileSync(flags.out, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`\nresults: ${path.relative(process.cwd(), flags.out) || flags.out}\n`);
+    return missed.length > 0 && flags.strict ? 1 : 0;
+  } finally {
+    await stopAll();
+  }
+}
+
+main().then((code) => process.exit(code), (e: unknown) => {
+  log(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
