@@ -85,8 +85,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
 
   const engine = new CedarEngine(policies, entities, defaultTtlS);
   const decider = new Decider(engine, policies.version, cacheSize, decisionIds());
-  const actions = [...new Set([...entities.idsOfType('Action'), ...policies.scopeActions])].sort();
-  const searchDeps = { decider, entities, actions, tokens: new PageTokens() };
+  const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
   let boundHost = host;
   const routes = new Map<string, Route>([

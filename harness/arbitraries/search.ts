@@ -1,8 +1,8 @@
 // Search requests (AuthZEN 1.0 Section 8) for the search checks: generated ones for the
-// properties, and a fixed list of probes built from the fixture hints for the checks
+// properties, and a fixed list of probes built from the fixture's entities for the checks
 // that first need a search with results (pagination, tokens, ignored ids).
 import fc from 'fast-check';
-import { HINTS, action, requestContext, resource, subject } from './decision.js';
+import { HINTS, KNOWN, action, pick, requestContext, resource, subject } from './decision.js';
 
 export type SearchKind = 'subject' | 'resource' | 'action';
 
@@ -19,28 +19,22 @@ export interface SearchRequestShape {
 
 export interface SearchCase { kind: SearchKind; request: SearchRequestShape }
 
-// The fixture's entities as it holds them: each hinted id with the type it most likely has,
-// and the hinted resource types crossed with the hinted ids.
-const subjects = HINTS.subjectIds.map((id) => ({ type: id.startsWith('spiffe://') ? 'workload' : 'user', id }));
-const resources = HINTS.resourceTypes.flatMap((type) => HINTS.resourceIds.map((id) => ({ type, id })));
-
 const word = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/);
-const searchedType = (xs: string[]) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...xs) }, { weight: 1, arbitrary: word });
-// The arbitraries of decision.ts pair hinted types and ids at random, so a search made of
-// them almost never has results; named entities and reads keep most searches non-empty.
-const anySubject = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...subjects) }, { weight: 1, arbitrary: subject });
-const anyResource = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...resources) }, { weight: 1, arbitrary: resource });
+// A search made of independently picked types and ids almost never has results; entities
+// as the fixture holds them and reads keep most searches non-empty.
+const anySubject = pick<SearchRequestShape['subject']>(KNOWN.subjects, subject);
+const anyResource = pick<SearchRequestShape['resource']>(KNOWN.resources, resource);
 const anyAction = fc.oneof({ weight: 3, arbitrary: fc.constant({ name: 'read' }) }, { weight: 2, arbitrary: action });
 /** Mostly no context, so that searches keep their results; sometimes a typed pe-zt one. */
 const maybeContext = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: requestContext });
 const withContext = <T extends object>(r: T, context: Record<string, unknown> | undefined): T => (context === undefined ? r : { ...r, context });
 
 export const subjectSearch: fc.Arbitrary<SearchCase> = fc
-  .record({ type: searchedType(HINTS.subjectTypes), action: anyAction, resource: anyResource, context: maybeContext })
+  .record({ type: pick(HINTS.subjectTypes, word), action: anyAction, resource: anyResource, context: maybeContext })
   .map(({ type, action, resource, context }) => ({ kind: 'subject', request: withContext({ subject: { type }, action, resource }, context) }));
 
 export const resourceSearch: fc.Arbitrary<SearchCase> = fc
-  .record({ type: searchedType(HINTS.resourceTypes), subject: anySubject, action: anyAction, context: maybeContext })
+  .record({ type: pick(HINTS.resourceTypes, word), subject: anySubject, action: anyAction, context: maybeContext })
   .map(({ type, subject, action, context }) => ({ kind: 'resource', request: withContext({ subject, action, resource: { type } }, context) }));
 
 export const actionSearch: fc.Arbitrary<SearchCase> = fc
@@ -52,13 +46,13 @@ export const searchRequest: fc.Arbitrary<SearchCase> = fc.oneof(subjectSearch, r
 
 /** Fixed search requests: enough to find searches with results on a PE loaded with the zt-default fixture. */
 export const SEARCH_PROBES: readonly SearchCase[] = [
-  ...[...new Set(subjects.map((s) => s.type))].flatMap((type) => resources.flatMap((r) => HINTS.actions.map((name): SearchCase => ({
+  ...[...new Set(KNOWN.subjects.map((s) => s.type))].flatMap((type) => KNOWN.resources.flatMap((r) => KNOWN.actions.map((name): SearchCase => ({
     kind: 'subject', request: { subject: { type }, action: { name }, resource: r },
   })))),
-  ...subjects.flatMap((s) => HINTS.actions.flatMap((name) => HINTS.resourceTypes.map((type): SearchCase => ({
+  ...KNOWN.subjects.flatMap((s) => KNOWN.actions.flatMap((name) => [...new Set(KNOWN.resources.map((r) => r.type))].map((type): SearchCase => ({
     kind: 'resource', request: { subject: s, action: { name }, resource: { type } },
   })))),
-  ...subjects.flatMap((s) => resources.map((r): SearchCase => ({ kind: 'action', request: { subject: s, resource: r } }))),
+  ...KNOWN.subjects.flatMap((s) => KNOWN.resources.map((r): SearchCase => ({ kind: 'action', request: { subject: s, resource: r } }))),
 ];
 
 /** The searched-for entity of a result, as the identity used to compare result sets. */
@@ -76,9 +70,9 @@ export function evaluationOf(c: SearchCase, result: unknown): Record<string, unk
 /** An action search has no action to change, so its token is reused with another resource. */
 export function changedEntities(c: SearchCase): SearchRequestShape {
   if (c.kind === 'action') {
-    const other = resources.find((r) => r.type !== c.request.resource.type || r.id !== c.request.resource.id) ?? { type: 'x', id: 'x' };
+    const other = KNOWN.resources.find((r) => r.type !== c.request.resource.type || r.id !== c.request.resource.id) ?? { type: 'x', id: 'x' };
     return { ...c.request, resource: other };
   }
-  const name = HINTS.actions.find((a) => a !== c.request.action?.name) ?? 'x_other';
+  const name = KNOWN.actions.find((a) => a !== c.request.action?.name) ?? 'x_other';
   return { ...c.request, action: { name } };
 }

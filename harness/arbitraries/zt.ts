@@ -3,7 +3,7 @@
 // (DEC-008), asking for a duration (DEC-056), and bodies of a chosen size or depth
 // (DEC-072, DEC-074). Built on the schema-shaped arbitraries of decision.ts.
 import fc from 'fast-check';
-import { HINTS, evaluationRequest, jsonValue, reserialize, type EvaluationRequestShape } from './decision.js';
+import { HINTS, evaluationRequest, fixtureShapedRequest, jsonValue, reserialize, type EvaluationRequestShape } from './decision.js';
 
 /** A small valid request naming entities of the zt-default fixture. */
 export function sampleRequest(): EvaluationRequestShape {
@@ -64,36 +64,9 @@ export const reserialised: fc.Arbitrary<Reserialised> = fc
     return { request, text: `\r\n ${reserialize(request, rand)}\t\n` };
   });
 
-const user = (id: string) => ({ type: 'user', id });
-const record = (id: string) => ({ type: 'db_record', id });
-const strongWriteContext = { device: { managed: true, posture: { disk_encrypted: true } }, session: { acr: 'phr' } };
-
-/**
- * Requests shaped like the asks a PE of the zt-default fixture grants, steps up or forbids
- * (vectors/fixtures/zt-default): still valid requests for any PE, but ones that, unlike
- * uniformly generated ones, reach the grant and step-up paths of a policy.
- */
-const fixtureShaped: fc.Arbitrary<EvaluationRequestShape> = fc
-  .tuple(
-    fc.constantFrom<EvaluationRequestShape>(
-      { subject: user('bob@example.com'), action: { name: 'read' }, resource: { type: 'document', id: 'handbook' } },
-      { subject: user('alice@example.com'), action: { name: 'read' }, resource: record('X') },
-      { subject: user('alice@example.com'), action: { name: 'delete' }, resource: record('Y') },
-      { subject: user('alice@example.com'), action: { name: 'write' }, resource: record('Y'), context: strongWriteContext },
-      { subject: user('carol@example.com'), action: { name: 'write' }, resource: record('X'), context: { device: { managed: true } } },
-      { subject: user('carol@example.com'), action: { name: 'delete' }, resource: record('X') },
-      { subject: { type: 'workload', id: HINTS.subjectIds[4]! }, action: { name: 'read' }, resource: record('Y') },
-    ),
-    fc.option(fc.dictionary(fc.stringMatching(/^x_[a-z]{1,8}$/), jsonValue, { maxKeys: 2 }), { nil: undefined }),
-  )
-  .map(([req, extra]) => (extra === undefined ? req : { ...req, context: { ...extra, ...(req.context ?? {}) } }));
-
-/** Uniformly generated requests and fixture-shaped ones, half and half. */
-export const decidableRequest: fc.Arbitrary<EvaluationRequestShape> = fc.oneof(evaluationRequest, fixtureShaped);
-
 /** DEC-056: requests asking for access for a while, mostly short. */
 export const durationRequest: fc.Arbitrary<EvaluationRequestShape & { context: { requested_duration_s: number } }> = fc
-  .tuple(decidableRequest, fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 120 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 86_400 }) }))
+  .tuple(fixtureShapedRequest, fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 120 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 86_400 }) }))
   .map(([req, d]) => ({ ...req, context: { ...(req.context ?? {}), requested_duration_s: d } }));
 
 /** DEC-053: `n` requests that differ from one another, over the fixture's entities. */

@@ -14,7 +14,7 @@ import { loadVectorFiles } from '../vectors/load.js';
 import { formatVectorError } from '../vectors/vector-error.js';
 import { scenarioChecks } from '../vectors/scenario-checks.js';
 import { authzenInteropChecks } from '../vectors/authzen-interop.js';
-import { shrunkVector } from '../vectors/record.js';
+import { shrunkVector, vectorFilePath } from '../vectors/record.js';
 import { resolveAuth } from './auth.js';
 import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
@@ -105,9 +105,9 @@ export async function testCommand(flags: TestFlags, out: (s: string) => void = (
     throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${baseUrl}"`);
   }
 
-  const reporter = consoleReporter(out, { verbose: flags.verbose ?? false });
-  reporter.start({ target: embedded ? `${baseUrl} (embedded reference PE, fixture ${fixture})` : baseUrl, seed, runs });
   const evidenceDir = flags.evidenceDir ?? path.join(process.cwd(), '.zti', 'failures');
+  const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.' });
+  reporter.start({ target: embedded ? `${baseUrl} (embedded reference PE, fixture ${fixture})` : baseUrl, seed, runs });
   let results: ResultsFile;
   try {
     const report = await runChecks({
@@ -119,8 +119,9 @@ export async function testCommand(flags: TestFlags, out: (s: string) => void = (
       onCheckDone: (r, exchange, expect) => {
         if (r.failure && exchange) {
           const vector = shrunkVector({ check: r.id, requirements: r.requirements, classes: r.classes, seed: r.failure.seed, path: r.failure.path, exchange, target: baseUrl, expect: expect ?? {}, ...(auth ? { authHeader: auth[0] } : {}) });
-          const file = path.join(evidenceDir, `${r.id.replace(/[^a-z0-9._-]+/gi, '_')}.json`);
-          fs.mkdirSync(evidenceDir, { recursive: true });
+          // Its id is its path under the evidence dir (VEC-001), so `zti vectors replay` takes it as it is.
+          const file = vectorFilePath(evidenceDir, vector);
+          fs.mkdirSync(path.dirname(file), { recursive: true });
           fs.writeFileSync(file, `${JSON.stringify(vector, null, 2)}\n`);
           r.failure.vector_file = path.relative(process.cwd(), file);
         }

@@ -15,14 +15,14 @@ function load(paths: string[], root: string | undefined) {
   return loadVectorFiles(named, { root: vectorsRoot, specDir: SPEC_DIR, fixturesDir: path.join(VECTORS_DIR, 'fixtures') });
 }
 
-export function vectorsValidateCommand(paths: string[], flags: { root?: string }, out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): number {
+export function vectorsValidateCommand(paths: string[], flags: { root?: string }, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
   const { vectors, errors } = load(paths, flags.root);
   for (const e of errors) err(`${formatVectorError(e)}\n`);
   out(`${vectors.length} vector file(s) valid, ${errors.length} problem(s)\n`);
   return errors.length ? 1 : 0;
 }
 
-export async function vectorsReplayCommand(paths: string[], flags: { target: string; authHeader?: string; root?: string }, out = (s: string) => process.stdout.write(s)): Promise<number> {
+export async function vectorsReplayCommand(paths: string[], flags: { target: string; authHeader?: string; root?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const { vectors, errors } = load(paths, flags.root);
   if (errors.length) {
     for (const e of errors) out(`${formatVectorError(e)}\n`);

@@ -35,7 +35,7 @@ const endpointList = (v: string, prev: EndpointName[] = []) => {
 const program = new Command('zti-fuzz')
   .description('R1: malformed messages to every POST endpoint of a PE; every reply must be a typed 4xx error')
   .option('--count <n>', 'generated messages per endpoint', whole(1), 100_000)
-  .option('--seconds <n>', 'time bound of the whole run, split evenly between the endpoints', whole(1), 900)
+  .option('--seconds <n>', 'time bound of the whole run, split evenly between the endpoints', whole(1), 1200)
   .option('--seed <n>', 'seed (the same seed sends the same messages)', whole(0))
   .option('--endpoint <names>', `endpoints, comma-separated or repeated (default all: ${NAMES.join(', ')})`, endpointList)
   .option('--index <i>', 'send only message <i> (or big-<k>) of the endpoint and show the exchange')

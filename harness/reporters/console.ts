@@ -14,7 +14,7 @@ export interface ConsoleReporter {
   end(results: ResultsFile): void;
 }
 
-export function consoleReporter(out: (s: string) => void = (s) => process.stdout.write(s), opts: { verbose?: boolean } = {}): ConsoleReporter {
+export function consoleReporter(out: (s: string) => void = (s) => process.stdout.write(s), opts: { verbose?: boolean; /** Where failure vectors are written: their ids are relative to it. */ evidenceDir?: string } = {}): ConsoleReporter {
   return {
     start({ target, seed, runs }) {
       out(`zti test: seed ${seed} (rerun with --seed ${seed}), ${runs} runs per property\ntarget: ${target}\n\n`);
@@ -31,7 +31,7 @@ export function consoleReporter(out: (s: string) => void = (s) => process.stdout
       if (f.curl) out(`     curl:   ${f.curl.length > 2000 ? `${f.curl.slice(0, 2000)}…` : f.curl}\n`);
       if (f.exchange?.request.body !== undefined) out(`     request: ${truncate(f.exchange.request.body)}\n`);
       if (f.exchange?.response) out(`     response: ${f.exchange.response.status} ${truncate(f.exchange.response.body)}\n`);
-      if (f.vector_file) out(`     vector: ${f.vector_file} (zti vectors replay ${f.vector_file} --target …)\n`);
+      if (f.vector_file) out(`     vector: ${f.vector_file} (rerun: zti vectors replay ${f.vector_file}${opts.evidenceDir ? ` --root ${opts.evidenceDir}` : ''} --target …)\n`);
     },
     end(results) {
       const byClass = new Map<string, Record<CheckResult['verdict'], number>>();

@@ -27,6 +27,10 @@ server.listen(Number(values.port), values.host, () => {
   process.stdout.write(`${JSON.stringify({ url: `http://${values.host}:${port}` })}\n`);
 });
 
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  setTimeout(() => process.exit(0), 2000).unref();
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -7,8 +7,9 @@
 //       Cerbos 0.55 (AuthZEN endpoint, equivalent policies in cerbos/policies).
 //   P2  POST /access/v1/evaluations with 100-item batches: reference vs Cerbos, decisions/s.
 //
-// Scenarios are measured in interleaved rounds (every target once per round) so that a
-// noisy neighbour hurts all of them alike. When a target is missed the reference PE is run
+// Scenarios are measured in interleaved rounds (every target once per round) and each
+// figure is the median round, so that a noisy neighbour hurts all of them alike and a
+// stall in one round does not decide a ratio. When a target is missed the reference PE is run
 // once more under node --cpu-prof and the profile is summarized.
 // Run through run.sh, which installs wrk and Cerbos when missing.
 import { randomBytes } from 'node:crypto';
@@ -17,26 +18,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
 import { CERBOS_VERSION, findCerbos, startCerbos } from './cerbos.js';
+import { EVALUATION, EVALUATIONS, checkEquivalence } from './equivalence.js';
 import { formatSummary, summarize, type ProfileSummary } from './profile-summary.js';
-import { run, startServer, type Server } from './processes.js';
-import { combine, runWrk, type WrkLoad, type WrkResult } from './wrk.js';
-import {
-  BATCH_DISTINCT_ITEMS, DISTINCT_PCT, HOT_COUNT, TEMPLATE_COUNT, buildWorkload, forCerbos, instantiate,
-  type BatchBody, type EvalBody,
-} from './workload.js';
+import { cpuSeconds, run, startServer, type Server } from './processes.js';
+import { formatTable, judgeTargets, type Figure } from './report.js';
+import { combine, runWrk, type Round, type WrkLoad } from './wrk.js';
+import { BATCH_DISTINCT_ITEMS, DISTINCT_PCT, HOT_COUNT, TEMPLATE_COUNT, buildWorkload, forCerbos } from './workload.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
-const EVALUATION = '/access/v1/evaluation';
-const EVALUATIONS = '/access/v1/evaluations';
-const TARGETS = { p1BareRatio: 0.7, p1CerbosRatio: 4, p1P99Ms: 5, p2CerbosRatio: 4 };
 
 const { values: flags } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '2' },
+    seconds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
@@ -52,10 +48,11 @@ const { values: flags } = parseArgs({
 });
 
 if (flags.help) {
-  process.stdout.write(`usage: npm run bench -- [--seconds 5] [--rounds 2] [--warmup 2] [--connections 10] [--seed 1]
+  process.stdout.write(`usage: npm run bench -- [--seconds 2] [--rounds 5] [--warmup 2] [--connections 10] [--seed 1]
        [--out .zti/bench/results.json] [--server-cpu 0] [--client-cpu 1] [--no-cerbos]
        [--profile | --no-profile] [--strict]
-Each scenario is measured for rounds x seconds after a warm-up. --profile always profiles the
+Each scenario is measured in rounds x seconds after a warm-up, every scenario once per round;
+a figure is the median round. --profile always profiles the
 reference PE; by default it is profiled only when a target is missed. --strict exits 1 when
 a target is missed.\n`);
   process.exit(0);
@@ -95,58 +92,6 @@ function startReference(name: string, token: string, workDir: string, cacheSize?
   return startServer(name, process.execPath, tsxArgs('serve-reference.ts', args, nodeFlags), { cpu: cfg.serverCpu, cwd: ROOT });
 }
 
-// ---------- equivalence of the Cerbos policies ----------
-
-async function post(url: string, body: unknown, token?: string): Promise<{ status: number; json: unknown }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers['authorization'] = `Bearer ${token}`;
-  const res = await request(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  const text = await res.body.text();
-  let json: unknown;
-  try { json = JSON.parse(text); } catch { json = text; }
-  return { status: res.statusCode, json };
-}
-
-const decisionOf = (j: unknown): boolean | undefined => (typeof j === 'object' && j !== null && typeof (j as { decision?: unknown }).decision === 'boolean' ? (j as { decision: boolean }).decision : undefined);
-const decisionsOf = (j: unknown): Array<boolean | undefined> => {
-  const items = typeof j === 'object' && j !== null ? (j as { evaluations?: unknown }).evaluations : undefined;
-  return Array.isArray(items) ? items.map(decisionOf) : [];
-};
-
-interface Equivalence { checked: number; same: number; permits: number; denies: number; mismatches: string[] }
-
-async function checkEquivalence(ref: Server, token: string, cerbos: Server | undefined, hot: EvalBody[], templates: EvalBody[], batches: BatchBody[]): Promise<Equivalence> {
-  const eq: Equivalence = { checked: 0, same: 0, permits: 0, denies: 0, mismatches: [] };
-  const singles = [...hot, ...templates.map((t, i) => instantiate(t, `eq-${i}`))];
-  for (const body of singles) {
-    const r = await post(`${ref.url}${EVALUATION}`, body, token);
-    const d = decisionOf(r.json);
-    if (r.status !== 200 || d === undefined) throw new Error(`the reference PE answered ${r.status} ${JSON.stringify(r.json).slice(0, 300)} to a benchmark request; fix the workload or the PE first`);
-    if (d) eq.permits++; else eq.denies++;
-    if (!cerbos) continue;
-    const c = await post(`${cerbos.url}${EVALUATION}`, forCerbos(body));
-    eq.checked++;
-    if (decisionOf(c.json) === d) eq.same++;
-    else eq.mismatches.push(`${JSON.stringify(body)} -> reference ${d}, cerbos ${c.status} ${JSON.stringify(c.json).slice(0, 200)}`);
-  }
-  for (const [i, t] of batches.entries()) {
-    const body = instantiate(t, `eq-b${i}`);
-    const r = await post(`${ref.url}${EVALUATIONS}`, body, token);
-    const ds = decisionsOf(r.json);
-    if (r.status !== 200 || ds.length !== body.evaluations.length || ds.includes(undefined)) throw new Error(`the reference PE answered ${r.status} to a benchmark batch: ${JSON.stringify(r.json).slice(0, 300)}`);
-    for (const d of ds) { if (d) eq.permits++; else eq.denies++; }
-    if (!cerbos) continue;
-    const c = await post(`${cerbos.url}${EVALUATIONS}`, forCerbos(body));
-    const cs = decisionsOf(c.json);
-    for (let k = 0; k < ds.length; k++) {
-      eq.checked++;
-      if (cs[k] === ds[k]) eq.same++;
-      else eq.mismatches.push(`batch ${i} item ${k} ${JSON.stringify(body.evaluations[k])} (subject ${body.subject.id}) -> reference ${ds[k]}, cerbos ${cs[k]} (status ${c.status})`);
-    }
-  }
-  return eq;
-}
-
 // ---------- main ----------
 
 interface Scenario { id: string; label: string; figure: 'P1' | 'P2'; server: () => Server; load: WrkLoad; itemsPerRequest: number }
@@ -158,6 +103,8 @@ async function main(): Promise<number> {
   const cerbosBin = flags['no-cerbos'] ? undefined : findCerbos();
   if (!flags['no-cerbos'] && !cerbosBin) { log(`bench: the Cerbos ${CERBOS_VERSION} binary is missing; run \`npm run bench\` (run.sh installs @cerbos/cerbos-linux-x64@${CERBOS_VERSION} under ~/.cache/zti-bench) or pass --no-cerbos`); return 2; }
   if (os.cpus().length < 2) log('bench: WARNING: fewer than 2 cores; server and wrk share a core and the figures mean little');
+  const busy = os.loadavg()[0] ?? 0;
+  if (busy > 1) log(`bench: WARNING: the machine is busy before we start (load ${busy.toFixed(2)}); other processes share the cores and the figures will be noisy`);
 
   const workDir = path.join(path.dirname(flags.out), 'work');
   fs.rmSync(workDir, { recursive: true, force: true });
@@ -218,12 +165,17 @@ async function main(): Promise<number> {
     const estimate = scenarios.length * (cfg.warmup + cfg.rounds * cfg.seconds);
     log(`bench: ${scenarios.length} scenarios x (${cfg.warmup} s warm-up + ${cfg.rounds} x ${cfg.seconds} s), about ${estimate} s`);
     if (cfg.warmup > 0) for (const s of scenarios) await runWrk(wrk, loadFor(s, 'warm'), wrkOpts(cfg.warmup));
-    const results = new Map<string, WrkResult[]>(scenarios.map((s) => [s.id, []]));
+    const results = new Map<string, Round[]>(scenarios.map((s) => [s.id, []]));
     for (let r = 0; r < cfg.rounds; r++) {
       for (const s of scenarios) {
-        const res = await runWrk(wrk, loadFor(s, `r${r}`), wrkOpts(cfg.seconds));
+        const pid = s.server().child.pid;
+        const cpu0 = cpuSeconds(pid);
+        const res: Round = await runWrk(wrk, loadFor(s, `r${r}`), wrkOpts(cfg.seconds));
+        const cpu1 = cpuSeconds(pid);
+        if (cpu0 !== undefined && cpu1 !== undefined) res.serverCpuS = cpu1 - cpu0;
         results.get(s.id)!.push(res);
-        log(`  round ${r + 1}/${cfg.rounds} ${s.figure} ${s.label.padEnd(20)} ${fmt(res.requests / (res.duration_us / 1e6)).padStart(8)} req/s  p99 ${fmt(res.latency_us.p99 / 1000, 2)} ms`);
+        const core = res.serverCpuS === undefined ? '' : `  server used ${Math.round((100 * res.serverCpuS) / (res.duration_us / 1e6))}% of its core`;
+        log(`  round ${r + 1}/${cfg.rounds} ${s.figure} ${s.label.padEnd(20)} ${fmt(res.requests / (res.duration_us / 1e6)).padStart(8)} req/s  p99 ${fmt(res.latency_us.p99 / 1000, 2)} ms${core}`);
       }
     }
 
@@ -233,7 +185,7 @@ async function main(): Promise<number> {
       try { return JSON.parse(fs.readFileSync(path.join(workDir, `${name}.stats.json`), 'utf8')) as { decisions: number; cacheHits: number }; } catch { return undefined; }
     };
 
-    const fig = (id: string) => {
+    const fig = (id: string): Figure | undefined => {
       const s = scenarios.find((x) => x.id === id);
       const rs = results.get(id);
       if (!s || !rs || rs.length === 0) return undefined;
@@ -242,58 +194,10 @@ async function main(): Promise<number> {
     };
     const p1 = { bare: fig('p1-bare')!, cached: fig('p1-reference-cached')!, uncached: fig('p1-reference-uncached')!, cerbos: fig('p1-cerbos') };
     const p2 = { cached: fig('p2-reference-cached')!, uncached: fig('p2-reference-uncached')!, cerbos: fig('p2-cerbos') };
-    const cerbosValid = cerbos !== undefined && eq.mismatches.length === 0;
-
-    interface Target { id: string; what: string; value: number | null; target: string; met: boolean | null; note?: string }
-    const targets: Target[] = [];
-    const t = (id: string, what: string, value: number | undefined, op: '>=' | '<=', bound: number, note?: string) => {
-      const met = value === undefined ? null : op === '>=' ? value >= bound : value <= bound;
-      targets.push({ id, what, value: value ?? null, target: `${op} ${bound}`, met, ...(note ? { note } : {}) });
-    };
-    const cerbosNote = !cerbos ? 'Cerbos not run (--no-cerbos)' : cerbosValid ? undefined : 'Cerbos decisions differ from the reference; ratio not comparable';
-    t('P1', 'reference cached / bare node:http (req/s)', p1.cached.rps / p1.bare.rps, '>=', TARGETS.p1BareRatio);
-    t('P1', 'reference cached / Cerbos (req/s)', p1.cerbos && cerbosValid ? p1.cached.rps / p1.cerbos.rps : undefined, '>=', TARGETS.p1CerbosRatio, cerbosNote);
-    t('P1', 'reference cached p99 latency (ms), 10 connections', p1.cached.p99Ms, '<=', TARGETS.p1P99Ms);
-    t('P2', 'reference cached / Cerbos (decisions/s, 100-item batches)', p2.cerbos && cerbosValid ? p2.cached.decisionsPerS / p2.cerbos.decisionsPerS : undefined, '>=', TARGETS.p2CerbosRatio, cerbosNote);
-    const errorsSeen = [...Object.values(p1), ...Object.values(p2)].filter((f) => f && f.errors > 0);
-
-    // ---------- report ----------
-    const out: string[] = [];
-    const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-    out.push('');
-    out.push(`zt-interop bench  (${machine})`);
-    out.push(`servers pinned to core ${cfg.serverCpu}, wrk (1 thread, ${cfg.connections} connections) to core ${cfg.clientCpu}; ${cfg.rounds} interleaved rounds x ${cfg.seconds} s after ${cfg.warmup} s warm-up; seed ${cfg.seed}`);
-    out.push(`mix: single = ${100 - DISTINCT_PCT}% of ${HOT_COUNT} hot requests, ${DISTINCT_PCT}% distinct (${TEMPLATE_COUNT} templates, unique resource and session ids); batch = 100 items, ${100 - BATCH_DISTINCT_ITEMS} hot + ${BATCH_DISTINCT_ITEMS} unique records`);
-    out.push(`decisions of the benchmark requests: ${eq.permits} permit, ${eq.denies} deny${cerbos ? `; Cerbos identical on ${eq.same}/${eq.checked}` : ''}`);
-    out.push('');
-    out.push(`P1  POST ${EVALUATION}`);
-    out.push(`  ${'server'.padEnd(20)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'x bare'.padStart(7)} ${'x cerbos'.padStart(8)}  rounds req/s`);
-    for (const f of [p1.bare, p1.cached, p1.uncached, p1.cerbos]) {
-      if (!f) continue;
-      const xc = p1.cerbos ? (f.rps / p1.cerbos.rps).toFixed(2) : '-';
-      out.push(`  ${f.label.padEnd(20)} ${fmt(f.rps).padStart(9)} ${fmt(f.p50Ms, 2).padStart(7)} ${fmt(f.p99Ms, 2).padStart(7)} ${String(f.errors).padStart(6)} ${(f.rps / p1.bare.rps).toFixed(2).padStart(7)} ${xc.padStart(8)}  ${f.rounds.map((x) => fmt(x)).join(' / ')}`);
-    }
-    out.push('');
-    out.push(`P2  POST ${EVALUATIONS}, 100 items per call`);
-    out.push(`  ${'server'.padEnd(20)} ${'calls/s'.padStart(9)} ${'decisions/s'.padStart(12)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'x cerbos'.padStart(8)}`);
-    for (const f of [p2.cached, p2.uncached, p2.cerbos]) {
-      if (!f) continue;
-      const xc = p2.cerbos ? (f.decisionsPerS / p2.cerbos.decisionsPerS).toFixed(2) : '-';
-      out.push(`  ${f.label.padEnd(20)} ${fmt(f.rps).padStart(9)} ${fmt(f.decisionsPerS).padStart(12)} ${fmt(f.p99Ms, 2).padStart(7)} ${String(f.errors).padStart(6)} ${xc.padStart(8)}`);
-    }
-    const sc = stats('reference-cached');
-    if (sc) out.push(`\nreference cached: ${fmt(sc.decisions)} decisions, ${((100 * sc.cacheHits) / Math.max(1, sc.decisions)).toFixed(1)}% from the cache (warm-up and equivalence check included)`);
-    out.push('');
-    out.push('targets (QUALITY.md)');
-    for (const x of targets) {
-      const v = x.value === null ? 'n/a' : x.value.toFixed(2);
-      const verdict = x.met === null ? 'NOT MEASURED' : x.met ? 'met' : 'MISSED';
-      out.push(`  ${x.id}  ${x.what.padEnd(58)} ${v.padStart(7)}  target ${x.target.padEnd(7)} ${verdict}${x.note ? `  (${x.note})` : ''}`);
-    }
-    if (errorsSeen.length) out.push(`  WARNING: wrk saw errors or non-2xx answers in: ${errorsSeen.map((f) => `${f!.id} (${f!.errors})`).join(', ')}`);
+    const targets = judgeTargets(p1, p2, cerbos !== undefined, eq);
     const missed = targets.filter((x) => x.met === false);
-    if (missed.length) out.push(`\n*** ${missed.length} TARGET(S) MISSED: ${missed.map((x) => `${x.id} ${x.what}`).join('; ')} ***`);
-    process.stdout.write(`${out.join('\n')}\n`);
+    const sc = stats('reference-cached');
+    process.stdout.write(`${formatTable(cfg, eq, cerbos !== undefined, p1, p2, targets, sc)}\n`);
 
     // ---------- profile ----------
     const profiles: Array<{ scenario: string; rps: number; summary: ProfileSummary }> = [];
@@ -301,27 +205,32 @@ async function main(): Promise<number> {
     const p2Missed = missed.some((x) => x.id === 'P2');
     if (!flags['no-profile'] && (flags.profile || p1Missed || p2Missed)) {
       const profDir = path.join(path.dirname(flags.out), 'profiles');
+      // Long enough for a few tens of thousands of samples at the 200 us interval.
+      const profSeconds = Math.max(5, cfg.seconds);
       fs.mkdirSync(profDir, { recursive: true });
-      const toProfile = scenarios.filter((s) => s.id === 'p1-reference-cached' || (s.id === 'p2-reference-cached' && (p2Missed || flags.profile)) || (s.id === 'p1-reference-uncached' && flags.profile));
+      const toProfile = scenarios.filter((s) => (s.id === 'p1-reference-cached' && (p1Missed || flags.profile))
+        || (s.id === 'p2-reference-cached' && (p2Missed || flags.profile)) || (s.id === 'p1-reference-uncached' && flags.profile));
       for (const s of toProfile) {
         const before = new Set(fs.readdirSync(profDir));
         const name = `${s.id}-profiled`;
-        log(`bench: profiling ${s.id} (node --cpu-prof, ${cfg.warmup} s warm-up + ${cfg.seconds} s)`);
+        log(`bench: profiling ${s.id} (node --cpu-prof, ${cfg.warmup} s warm-up + ${profSeconds} s)`);
         const prof = await startReference(name, token, workDir, s.id.includes('uncached') ? 0 : undefined, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200']);
         servers.push(prof);
         const load = { ...s.load, url: prof.url };
         if (cfg.warmup > 0) await runWrk(wrk, { ...load, label: `${name}-warm` }, wrkOpts(cfg.warmup));
-        const res = await runWrk(wrk, { ...load, label: name }, wrkOpts(cfg.seconds));
+        const res = await runWrk(wrk, { ...load, label: name }, wrkOpts(profSeconds));
         await prof.stop(15_000);
         servers.length = 0;
         // node writes one profile per thread (tsx's loader thread too): the main thread's is the largest.
-        const file = fs.readdirSync(profDir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
-          .sort((a, b) => fs.statSync(path.join(profDir, b)).size - fs.statSync(path.join(profDir, a)).size)[0];
+        const written = fs.readdirSync(profDir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
+          .sort((a, b) => fs.statSync(path.join(profDir, b)).size - fs.statSync(path.join(profDir, a)).size);
+        const file = written[0];
+        for (const other of written.slice(1)) fs.rmSync(path.join(profDir, other));
         if (!file) { log(`bench: no profile was written for ${s.id}`); continue; }
         const target = path.join(profDir, `${s.id}.cpuprofile`);
         fs.renameSync(path.join(profDir, file), target);
         // Only the measured window: leave out start-up (module loading, policy parsing) and warm-up.
-        const summary = summarize(target, 20, cfg.seconds * 1000 + 200);
+        const summary = summarize(target, 20, profSeconds * 1000 + 200);
         const rps = res.requests / (res.duration_us / 1e6);
         profiles.push({ scenario: s.id, rps, summary });
         process.stdout.write(`\n${formatSummary(summary, `profile of ${s.id} under load (${fmt(rps)} req/s while profiled)`)}\n`);

@@ -1,6 +1,7 @@
 // Child processes of the benchmark: servers pinned to one core with taskset, started and
 // stopped by their own pid (never by name), and a free-port helper.
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as readline from 'node:readline';
 import { request } from 'undici';
@@ -119,4 +120,19 @@ export function run(command: string, args: string[], opts: { env?: NodeJS.Proces
     child.once('error', reject);
     child.once('close', (code) => { if (timer) clearTimeout(timer); resolve({ code, stdout, stderr }); });
   });
+}
+
+const TICKS_PER_S = 100; // USER_HZ; getconf CLK_TCK is 100 on Linux for every common build
+
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat; undefined off Linux. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
 }

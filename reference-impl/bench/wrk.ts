@@ -45,17 +45,41 @@ export async function runWrk(wrk: string, load: WrkLoad, opts: { seconds: number
   return JSON.parse(line.slice('ZTI_WRK_RESULT '.length)) as WrkResult;
 }
 
-/** Several rounds of one scenario as one figure: total requests over total time, and the worst round's percentiles. */
-export function combine(rounds: readonly WrkResult[]): { rps: number; p50Ms: number; p99Ms: number; errors: number; requests: number; rounds: number[] } {
-  const requests = rounds.reduce((s, r) => s + r.requests, 0);
-  const us = rounds.reduce((s, r) => s + r.duration_us, 0);
-  const errors = rounds.reduce((s, r) => s + r.errors.connect + r.errors.read + r.errors.write + r.errors.status + r.errors.timeout, 0);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? 0 : s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+/** A wrk run plus the CPU seconds the server process used meanwhile (when /proc tells). */
+export interface Round extends WrkResult { serverCpuS?: number }
+
+export interface Combined {
+  rps: number; p50Ms: number; p99Ms: number; errors: number; requests: number;
+  /** Requests/s of every round, in order. */
+  rounds: number[];
+  /** Share of a core the server used (median round); below 1 when a neighbour took part of the core. */
+  serverCore: number | null;
+  /** Requests per CPU-second of the server (median round): the rate with the neighbours' share taken out. */
+  perCpuS: number | null;
+}
+
+/**
+ * Several rounds of one scenario as one figure: the median round (rate and percentiles),
+ * which a stall caused by a neighbour on this shared machine does not move the way it moves
+ * a total or a worst case. Every round's rate is kept for the report.
+ */
+export function combine(rounds: readonly Round[]): Combined {
+  const rates = rounds.map((r) => r.requests / (r.duration_us / 1e6));
+  const withCpu = rounds.filter((r) => r.serverCpuS !== undefined && r.serverCpuS > 0);
   return {
-    rps: us > 0 ? requests / (us / 1e6) : 0,
-    p50Ms: Math.max(...rounds.map((r) => r.latency_us.p50)) / 1000,
-    p99Ms: Math.max(...rounds.map((r) => r.latency_us.p99)) / 1000,
-    errors,
-    requests,
-    rounds: rounds.map((r) => r.requests / (r.duration_us / 1e6)),
+    rps: median(rates),
+    p50Ms: median(rounds.map((r) => r.latency_us.p50)) / 1000,
+    p99Ms: median(rounds.map((r) => r.latency_us.p99)) / 1000,
+    errors: rounds.reduce((s, r) => s + r.errors.connect + r.errors.read + r.errors.write + r.errors.status + r.errors.timeout, 0),
+    requests: rounds.reduce((s, r) => s + r.requests, 0),
+    rounds: rates,
+    serverCore: withCpu.length ? median(withCpu.map((r) => (r.serverCpuS as number) / (r.duration_us / 1e6))) : null,
+    perCpuS: withCpu.length ? median(withCpu.map((r) => r.requests / (r.serverCpuS as number))) : null,
   };
 }

@@ -1,11 +1,16 @@
 // One uncached decision: an AuthZEN request mapped onto a Cedar request and answered by
 // the preparsed policy set. AuthZEN subject -> principal, resource -> resource,
 // action.name -> Action::"<name>", context -> Cedar context (see cedar-values.ts).
-// Cedar is handed only what the policies can observe (policy-reach.ts).
+// Cedar is handed only what the policies can observe: the context members and attributes
+// of access-paths.ts, the entities and parents of policy-reach.ts, the policies whose
+// action scope can match (action-sets.ts). That projection is also the request's cache key.
 import { statefulIsAuthorized, type CedarValueJson, type EntityJson, type EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { canonicalJson } from '../lib/canonical-json.js';
 import type { EntityStore, StoredEntity } from './entity-store.js';
 import type { PolicyStore } from './policy-store.js';
-import type { PolicyReach } from './policy-reach.js';
+import { FULL_REACH, type PolicyReach } from './policy-reach.js';
+import { ALL_PATHS, project, type AccessPaths } from './access-paths.js';
+import { ActionPolicySets } from './action-sets.js';
 import { CedarInputError, cedarId, cedarType, toCedarRecord } from './cedar-values.js';
 import { failedClosed, verdictFrom, type Verdict } from './outcome.js';
 
@@ -17,48 +22,113 @@ export interface DecisionInput {
   context?: Record<string, unknown>;
 }
 
+interface Uid { type: string; id: string }
+interface Side { uid: Uid; props: unknown }
+
+/** A request cut down to what the policies can observe; equal keys mean equal decisions. */
+export interface Projected {
+  key: string;
+  /** Set when the request cannot be handed to Cedar at all. */
+  invalid?: string;
+  principal: Side;
+  action: Side;
+  resource: Side;
+  context: unknown;
+  durationS: number | undefined;
+}
+
 /** A stored entity as Cedar gets it: attributes and parents cut down to what policies read. */
 interface Prepared { json: EntityJson; ancestors: readonly EntityJson[] }
 
 export class CedarEngine {
+  /** Every action name the PE knows (Action entities and actions in policy scopes), sorted. */
+  readonly actionNames: readonly string[];
   private readonly reach: PolicyReach;
+  private readonly paths: AccessPaths;
+  private readonly sets: ActionPolicySets | undefined;
   private readonly prepared = new WeakMap<StoredEntity, Prepared>();
 
+  /** `narrow` false: hand Cedar every policy, entity and member (to check that narrowing changes nothing). */
   constructor(
     private readonly policies: PolicyStore,
     private readonly entities: EntityStore,
     private readonly defaultTtlS: number,
+    narrow = true,
   ) {
-    this.reach = policies.reach;
+    this.reach = narrow ? policies.reach : FULL_REACH;
+    this.paths = narrow ? policies.paths : ALL_PATHS;
+    this.actionNames = [...new Set([...entities.idsOfType('Action'), ...policies.scopeActions])].sort();
+    const actionAncestors = (name: string) => (entities.get('Action', name)?.json.parents ?? [])
+      .map(uidOf).filter((u) => u.type === 'Action').map((u) => u.id);
+    this.sets = narrow ? new ActionPolicySets(policies, this.actionNames, actionAncestors) : undefined;
   }
 
   evaluate(input: DecisionInput): Verdict {
-    let answer;
-    let subjectKnown: boolean;
+    return this.run(this.project(input));
+  }
+
+  /**
+   * The projection and its key. The id of an entity that neither the store nor any policy
+   * names can only be compared with the other entities of the request, so the key keeps
+   * just which of them are equal (#0, #1), and two requests about different unknown records
+   * with the same properties share one decision.
+   */
+  project(input: DecisionInput): Projected {
+    const duration = input.context?.['requested_duration_s'];
+    const durationS = typeof duration === 'number' && Number.isSafeInteger(duration) && duration > 0 ? duration : undefined;
+    const context = input.context === undefined ? {} : project(input.context, this.paths.context);
+    const side = (type: string, id: string, props: Record<string, unknown> | undefined): Side =>
+      ({ uid: { type, id }, props: props === undefined ? undefined : project(props, this.paths.attrs) });
+    let principal: Side, action: Side, resource: Side;
     try {
-      const principal = { type: cedarType(input.subject.type), id: cedarId(input.subject.id) };
-      const resource = { type: cedarType(input.resource.type), id: cedarId(input.resource.id) };
-      const action = { type: 'Action', id: cedarId(input.action.name) };
-      subjectKnown = this.entities.get(principal.type, principal.id) !== undefined;
+      principal = side(cedarType(input.subject.type), cedarId(input.subject.id), input.subject.properties);
+      resource = side(cedarType(input.resource.type), cedarId(input.resource.id), input.resource.properties);
+      action = side('Action', cedarId(input.action.name), input.action.properties);
+    } catch (e) {
+      const none: Side = { uid: { type: '', id: '' }, props: undefined };
+      const message = e instanceof CedarInputError ? e.message : 'the request cannot be evaluated';
+      return { key: `!${canonicalJson(input)}`, invalid: message, principal: none, action: none, resource: none, context, durationS };
+    }
+    const classes = new Map<string, string>();
+    const idKey = ({ type, id }: Uid): string => {
+      const k = `${type}\u0000${id}`;
+      if (type === 'Action' || this.entities.mentioned.has(k) || this.paths.literals.has(k)) return `=${type}\u0000${id}`;
+      let c = classes.get(k);
+      if (c === undefined) { c = `#${type}\u0000${classes.size}`; classes.set(k, c); }
+      return c;
+    };
+    const key = canonicalJson([
+      idKey(principal.uid), principal.props ?? null, idKey(resource.uid), resource.props ?? null,
+      action.uid.id, action.props ?? null, context, durationS ?? null,
+    ]);
+    return { key, principal, action, resource, context, durationS };
+  }
+
+  run(q: Projected): Verdict {
+    if (q.invalid !== undefined) return failedClosed(q.invalid, this.defaultTtlS);
+    let answer;
+    try {
       const slice: EntityJson[] = [];
-      this.add(slice, principal, input.subject.properties);
-      this.add(slice, resource, input.resource.properties);
-      this.add(slice, action, input.action.properties);
-      if (this.reach.needsOtherEntities) this.addAncestors(slice, [principal, resource, action]);
+      this.add(slice, q.principal);
+      this.add(slice, q.resource);
+      this.add(slice, q.action);
+      if (this.reach.needsOtherEntities) this.addAncestors(slice, [q.principal.uid, q.resource.uid, q.action.uid]);
       answer = statefulIsAuthorized({
-        principal, action, resource,
-        context: input.context ? toCedarRecord(input.context, this.reach.contextKeys) : {},
-        preparsedPolicySetId: this.policies.setId,
+        principal: q.principal.uid, action: q.action.uid, resource: q.resource.uid,
+        context: toCedarRecord(q.context as Record<string, unknown>),
+        preparsedPolicySetId: this.sets?.setFor(q.action.uid.id) ?? this.policies.setId,
         entities: slice,
       });
     } catch (e) {
-      // Input Cedar cannot take, or an exception thrown out of the wasm module: fail closed.
-      return failedClosed(e instanceof CedarInputError ? e.message : 'the policy engine could not evaluate this request');
+      // Input Cedar cannot take (kept: the same input fails the same way), or an exception
+      // thrown out of the wasm module (not kept: it may not happen again). Either way: fail closed.
+      return e instanceof CedarInputError
+        ? failedClosed(e.message, this.defaultTtlS)
+        : failedClosed('the policy engine could not evaluate this request', 0);
     }
-    const duration = input.context?.['requested_duration_s'];
     return verdictFrom(answer, this.policies.metas, {
-      requestedDurationS: typeof duration === 'number' && Number.isSafeInteger(duration) && duration > 0 ? duration : undefined,
-      subjectKnown,
+      requestedDurationS: q.durationS,
+      subjectKnown: this.entities.get(q.principal.uid.type, q.principal.uid.id) !== undefined,
       defaultTtlS: this.defaultTtlS,
     });
   }
@@ -69,25 +139,25 @@ export class CedarEngine {
    * The same entity twice (a user reading its own record) is added once, with both sets
    * of properties filled in.
    */
-  private add(slice: EntityJson[], uid: { type: string; id: string }, properties: Record<string, unknown> | undefined): void {
-    const props = properties === undefined ? undefined : toCedarRecord(properties, this.reach.entityAttrs);
-    const i = slice.findIndex((e) => sameUid(e.uid, uid));
+  private add(slice: EntityJson[], s: Side): void {
+    const props = s.props === undefined ? undefined : toCedarRecord(s.props as Record<string, unknown>);
+    const i = slice.findIndex((e) => sameUid(e.uid, s.uid));
     const existing = slice[i];
     if (existing) {
       // Never mutate: the entry may be a shared prepared object.
       if (props) slice[i] = { ...existing, attrs: { ...props, ...existing.attrs } };
       return;
     }
-    const stored = this.entities.get(uid.type, uid.id);
+    const stored = this.entities.get(s.uid.type, s.uid.id);
     if (!stored) {
-      slice.push({ uid, attrs: props ?? {}, parents: [] });
+      slice.push({ uid: s.uid, attrs: props ?? {}, parents: [] });
       return;
     }
     const p = this.prepare(stored);
     slice.push(props && Object.keys(props).length > 0 ? { ...p.json, attrs: { ...props, ...p.json.attrs } } : p.json);
   }
 
-  private addAncestors(slice: EntityJson[], uids: { type: string; id: string }[]): void {
+  private addAncestors(slice: EntityJson[], uids: Uid[]): void {
     for (const uid of uids) {
       const stored = this.entities.get(uid.type, uid.id);
       if (!stored) continue;
@@ -98,10 +168,9 @@ export class CedarEngine {
   private prepare(stored: StoredEntity): Prepared {
     let p = this.prepared.get(stored);
     if (p) return p;
-    const { entityAttrs, inTargets, needsOtherEntities } = this.reach;
+    const { inTargets, needsOtherEntities } = this.reach;
     const shape = (e: EntityJson): EntityJson => {
-      const attrs: Record<string, CedarValueJson> = {};
-      for (const [k, v] of Object.entries(e.attrs)) if (entityAttrs === undefined || entityAttrs.has(k)) attrs[k] = v;
+      const attrs = project(e.attrs, this.paths.attrs, true) as Record<string, CedarValueJson>;
       const parents = inTargets === undefined ? e.parents : e.parents.filter((u) => { const x = uidOf(u); return inTargets.has(`${x.type}\u0000${x.id}`); });
       const out: EntityJson = { uid: e.uid, attrs, parents };
       if (e.tags) out.tags = e.tags;
@@ -113,11 +182,11 @@ export class CedarEngine {
   }
 }
 
-function uidOf(u: EntityUidJson): { type: string; id: string } {
+function uidOf(u: EntityUidJson): Uid {
   return '__entity' in u ? u.__entity : u;
 }
 
-function sameUid(a: EntityUidJson, b: { type: string; id: string }): boolean {
+function sameUid(a: EntityUidJson, b: Uid): boolean {
   const x = uidOf(a);
   return x.type === b.type && x.id === b.id;
 }

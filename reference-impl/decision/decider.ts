@@ -1,12 +1,13 @@
 // Decisions with a cache in front of Cedar. A decision is a pure function of the policy
-// set, the entity store and {subject, action, resource, context}, so it is cached under a
-// canonical (sorted-member) serialization of those four plus the policy set version, for
-// the decision's ttl_s (entries with ttl_s 0, such as step_up, are never cached). Unknown
-// top-level members are not part of the key (DEC-007). A second, byte-exact cache keyed on
+// set, the entity store and what the policies can observe of {subject, action, resource,
+// context}, so it is cached under the digest of a canonical (sorted-member) serialization
+// of that projection plus the policy set version, for as long as the verdict holds (its
+// holdS; the ttl_s told to the PEP may be shorter, e.g. 0 for step_up). Unknown top-level
+// members are not part of the key (DEC-007). A second, byte-exact cache keyed on
 // the raw body spares the parse and validation of repeated single evaluations. The
 // response is kept pre-serialized around the decision_id, which is fresh on every answer
 // (DEC-053).
-import { canonicalJson } from '../lib/canonical-json.js';
+import { hash } from 'node:crypto';
 import { TtlCache } from '../lib/ttl-cache.js';
 import type { CedarEngine, DecisionInput } from './cedar-engine.js';
 import type { DecisionIds } from './decision-ids.js';
@@ -21,8 +22,9 @@ export interface Rendered {
   expiresAt: number;
 }
 
-/** Bodies larger than this are not kept in the raw-body cache. */
+/** Bodies larger than this are not kept in the raw-body cache, which holds at most RAW_CAPACITY bodies: memory stays bounded. */
 const MAX_RAW_KEY_BYTES = 4096;
+const RAW_CAPACITY = 10_000;
 
 export class Decider {
   decisions = 0;
@@ -37,20 +39,23 @@ export class Decider {
     readonly nextId: DecisionIds,
   ) {
     this.cache = new TtlCache(cacheSize);
-    this.raw = new TtlCache(cacheSize);
+    this.raw = new TtlCache(Math.min(cacheSize, RAW_CAPACITY));
   }
 
   decide(input: DecisionInput, now = Date.now()): Rendered {
     this.decisions++;
-    const key = `${this.version}\u0001${canonicalJson(input.subject)}\u0001${canonicalJson(input.action)}\u0001${canonicalJson(input.resource)}\u0001${input.context === undefined ? '' : canonicalJson(input.context)}`;
+    // Keyed on the digest of what the policies can observe (CedarEngine.project), so that
+    // an entry costs the same memory whatever the request's size.
+    const q = this.engine.project(input);
+    const key = hash('sha256', `${this.version}\u0001${q.key}`, 'base64');
     const hit = this.cache.get(key, now);
     if (hit) {
       this.cacheHits++;
       return hit;
     }
-    const verdict = this.engine.evaluate(input);
+    const verdict = this.engine.run(q);
     const rendered = render(verdict, now);
-    this.cache.set(key, rendered, verdict.ttlS * 1000, now);
+    this.cache.set(key, rendered, verdict.holdS * 1000, now);
     return rendered;
   }
 
@@ -83,6 +88,6 @@ function render(v: Verdict, now: number): Rendered {
     decision: v.decision,
     head: `{"decision":${v.decision},"context":{"zti":{"outcome":"${v.outcome}","decision_id":"`,
     tail: `",${JSON.stringify(rest).slice(1)}}}`,
-    expiresAt: now + v.ttlS * 1000,
+    expiresAt: now + v.holdS * 1000,
   };
 }

@@ -22,6 +22,8 @@ export interface StoredEntity {
 export interface EntityStore {
   file: string;
   size: number;
+  /** "type\0id" of every entity the store names: the entities, their parents, references in attributes. */
+  mentioned: ReadonlySet<string>;
   get(type: string, id: string): StoredEntity | undefined;
   /** IDs of the stored entities of a Cedar type, sorted (the order of search results). */
   idsOfType(type: string): readonly string[];
@@ -108,9 +110,25 @@ export function loadEntities(file: string): EntityStore {
   }
   for (const [type, ofType] of stored) sortedIds.set(type, [...ofType.keys()].sort());
 
+  const mentioned = new Set<string>();
+  const refs = (v: unknown): void => {
+    if (Array.isArray(v)) { v.forEach(refs); return; }
+    if (typeof v !== 'object' || v === null) return;
+    const u = '__entity' in v ? readUid(v) : undefined;
+    if (u) mentioned.add(key(u));
+    Object.values(v).forEach(refs);
+  };
+  for (const r of raws) {
+    mentioned.add(key(r.uid));
+    for (const p of r.parents) mentioned.add(key(p));
+    refs(r.attrs);
+    refs(r.tags);
+  }
+
   return {
     file,
     size: raws.length,
+    mentioned,
     get: (type, id) => stored.get(type)?.get(id),
     idsOfType: (type) => sortedIds.get(type) ?? [],
   };

@@ -172,6 +172,23 @@ describe('decision cache', () => {
     expect(reordered.decision).toBe(a.decision);
   });
 
+  it('shares one entry between requests that differ only in what no policy reads', async () => {
+    // Unknown records described the same way, and session/device ids no policy reads.
+    const before = t.pe.stats();
+    const ask = (record: string, session: string) => decide({
+      subject: ALICE, action: { name: 'read' }, resource: { type: 'db_record', id: record, properties: { database: 'Z' } },
+      context: { session: { id: session, acr: 'pwd' }, device: { id: `laptop-${session}` } },
+    });
+    const answers = [await ask('new-1', 's-1'), await ask('new-2', 's-2'), await ask('new-3', 's-3')];
+    const after = t.pe.stats();
+    expect(answers.map((a) => a.decision)).toEqual([true, true, true]);
+    expect(after.cacheHits - before.cacheHits).toBe(2);
+    expect(new Set(answers.map((a) => a.zti['decision_id'])).size).toBe(3);
+    // A member a policy reads still tells requests apart.
+    const other = await decide({ subject: ALICE, action: { name: 'read' }, resource: { type: 'db_record', id: 'new-4', properties: { database: 'Q' } } });
+    expect(other.decision).toBe(false);
+  });
+
   it('does not cache when cacheSize is 0', async () => {
     const u = await startTestPe({ cacheSize: 0 });
     try {

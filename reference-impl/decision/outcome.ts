@@ -11,7 +11,14 @@ export interface Reason { code: string; message?: string }
 export interface Verdict {
   decision: boolean;
   outcome: 'grant' | 'deny' | 'step_up';
+  /** ttl_s told to the PEP. */
   ttlS: number;
+  /**
+   * How long the PE itself may reuse the verdict for the same (projected) request. It can
+   * exceed ttl_s: a step_up or policy.error answer has ttl_s 0 so that the PEP asks again,
+   * but asked the same thing the PE would answer the same until its policies change.
+   */
+  holdS: number;
   reasons: Reason[];
   obligations?: Obligation[];
   stepUp?: { acr_values?: string; max_age?: number };
@@ -25,13 +32,15 @@ export interface OutcomeInput {
   defaultTtlS: number;
 }
 
-/** The PE could not evaluate the request: fail closed, and ask the PEP not to cache it. */
-export function failedClosed(message?: string): Verdict {
-  return { decision: false, outcome: 'deny', ttlS: 0, reasons: [reason('policy.error', message)] };
+/** The PE could not evaluate the request: fail closed, and ask the PEP not to cache it. `holdS` > 0 only when the failure is a property of the request itself. */
+export function failedClosed(message: string | undefined, holdS: number): Verdict {
+  return { decision: false, outcome: 'deny', ttlS: 0, holdS, reasons: [reason('policy.error', message)] };
 }
 
 export function verdictFrom(answer: AuthorizationAnswer, metas: ReadonlyMap<string, PolicyMeta>, input: OutcomeInput): Verdict {
-  if (answer.type === 'failure') return failedClosed(answer.errors[0]?.message);
+  // Cedar's own message may name the request's entities; the verdict is cached and shared
+  // between requests that differ only in what policies cannot see, so it is left out.
+  if (answer.type === 'failure') return failedClosed('the policy engine refused this request', input.defaultTtlS);
   const { decision, diagnostics } = answer.response;
   // Cedar reports the determining policies as a set; list them in policy-set order so that
   // the same request always gets the same reasons in the same order.
@@ -43,7 +52,7 @@ export function verdictFrom(answer: AuthorizationAnswer, metas: ReadonlyMap<stri
   const ttlCap = Math.min(input.defaultTtlS, ...determining.map((m) => m.ttlS ?? Infinity));
 
   if (decision === 'allow') {
-    if (forbidErrored) return failedClosed('a forbid policy could not be evaluated for this request');
+    if (forbidErrored) return failedClosed('a forbid policy could not be evaluated for this request', ttlCap);
     const obligations = unionObligations(determining);
     // DEC-056: a grant lives no longer than asked for, nor than any max_duration obligation.
     const ttlS = Math.min(
@@ -51,7 +60,7 @@ export function verdictFrom(answer: AuthorizationAnswer, metas: ReadonlyMap<stri
       input.requestedDurationS ?? Infinity,
       ...obligations.map((o) => (o.type === 'max_duration' ? o.seconds : Infinity)),
     );
-    const v: Verdict = { decision: true, outcome: 'grant', ttlS, reasons: reasons(determining, 'policy.permit') };
+    const v: Verdict = { decision: true, outcome: 'grant', ttlS, holdS: ttlS, reasons: reasons(determining, 'policy.permit') };
     if (obligations.length > 0) v.obligations = obligations;
     return v;
   }
@@ -64,14 +73,14 @@ export function verdictFrom(answer: AuthorizationAnswer, metas: ReadonlyMap<stri
       if (acr.length > 0) stepUp.acr_values = acr.join(' ');
       if (ages.length > 0) stepUp.max_age = Math.min(...ages);
       // DEC-091: once the client has stepped up, the PEP must ask again.
-      return { decision: false, outcome: 'step_up', ttlS: 0, reasons: reasons(determining, 'auth.step_up_required'), stepUp };
+      return { decision: false, outcome: 'step_up', ttlS: 0, holdS: ttlCap, reasons: reasons(determining, 'auth.step_up_required'), stepUp };
     }
-    const v: Verdict = { decision: false, outcome: 'deny', ttlS: ttlCap, reasons: reasons(determining, 'policy.forbid') };
+    const v: Verdict = { decision: false, outcome: 'deny', ttlS: ttlCap, holdS: ttlCap, reasons: reasons(determining, 'policy.forbid') };
     if (forbidErrored) { v.reasons.push(reason('policy.error')); v.ttlS = 0; }
     return v;
   }
 
-  const v: Verdict = { decision: false, outcome: 'deny', ttlS: ttlCap, reasons: [reason('policy.no_permit')] };
+  const v: Verdict = { decision: false, outcome: 'deny', ttlS: ttlCap, holdS: ttlCap, reasons: [reason('policy.no_permit')] };
   if (!input.subjectKnown) v.reasons.push(reason('subject.unknown'));
   if (diagnostics.errors.length > 0) { v.reasons.push(reason('policy.error')); v.ttlS = 0; }
   return v;

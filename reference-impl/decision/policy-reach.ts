@@ -1,16 +1,13 @@
-// What of a request a policy set can observe, worked out once from the policies' JSON
-// form. Cedar's cost per call grows with every entity, parent, attribute and context
-// member it is handed (a few µs each), so the engine passes only what this says the
-// policies can see; leaving out the rest cannot change any decision.
+// Which entities a policy set can observe beyond principal, action and resource, and which
+// ancestors `in` can test, worked out once from the policies' JSON form. Cedar's cost per
+// call grows with every entity and parent it is handed (a few µs each), so the engine
+// passes only what this says the policies can see; leaving out the rest changes no
+// decision. (Context members and attributes: access-paths.ts.)
 import type { PolicyJson } from '@cedar-policy/cedar-wasm/nodejs';
 
 export interface PolicyReach {
   /** Some policy may read attributes or ancestors of entities other than principal, action and resource. */
   needsOtherEntities: boolean;
-  /** Top-level context members the policies read; undefined: the whole context. */
-  contextKeys: ReadonlySet<string> | undefined;
-  /** Entity attribute names the policies read (anywhere); undefined: all. */
-  entityAttrs: ReadonlySet<string> | undefined;
   /** "type\0id" of the entities an `in` can test membership of; undefined: any entity. */
   inTargets: ReadonlySet<string> | undefined;
 }
@@ -19,14 +16,11 @@ type Json = unknown;
 const REQUEST_VARS = new Set(['principal', 'action', 'resource']);
 
 /** Passes Cedar everything: what the engine does without the analysis (used to check it). */
-export const FULL_REACH: PolicyReach = { needsOtherEntities: true, contextKeys: undefined, entityAttrs: undefined, inTargets: undefined };
+export const FULL_REACH: PolicyReach = { needsOtherEntities: true, inTargets: undefined };
 
 export function analyzePolicies(policies: readonly PolicyJson[]): PolicyReach {
   let needsOtherEntities = false;
-  let wholeContext = false;
   let anyInTarget = false;
-  const contextKeys = new Set<string>();
-  const entityAttrs = new Set<string>();
   const inTargets = new Set<string>();
 
   const uidKey = (v: Json): string | undefined => {
@@ -63,15 +57,9 @@ export function analyzePolicies(policies: readonly PolicyJson[]): PolicyReach {
       if (op === 'Value' || op === 'Slot') continue;
       // A record literal's keys are data, not operators: only its values are expressions.
       if (op === 'Record') { if (arg && typeof arg === 'object') Object.values(arg).forEach(walk); continue; }
-      if (op === 'Var') { if (arg === 'context') wholeContext = true; continue; }
+      if (op === 'Var') continue;
       const a = (arg ?? {}) as Record<string, Json>;
       if (op === '.' || op === 'has') {
-        const attr = Array.isArray(a['attr']) ? a['attr'][0] : a['attr'];
-        if (typeof attr === 'string') entityAttrs.add(attr);
-        if (isVar(a['left'], new Set(['context']))) {
-          if (typeof attr === 'string') contextKeys.add(attr); else wholeContext = true;
-          continue;
-        }
         if (!isVar(a['left'], REQUEST_VARS) && !isContextChain(a['left'])) needsOtherEntities = true;
         walk(a['left']);
         continue;
@@ -100,10 +88,5 @@ export function analyzePolicies(policies: readonly PolicyJson[]): PolicyReach {
     }
     for (const clause of p.conditions) walk(clause.body);
   }
-  return {
-    needsOtherEntities,
-    contextKeys: wholeContext ? undefined : contextKeys,
-    entityAttrs,
-    inTargets: anyInTarget ? undefined : inTargets,
-  };
+  return { needsOtherEntities, inTargets: anyInTarget ? undefined : inTargets };
 }

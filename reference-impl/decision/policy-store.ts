@@ -12,17 +12,24 @@ import { ConfigError } from '../errors.js';
 import { byteToCharIndex, where } from '../lib/source-position.js';
 import { readAnnotations, type PolicyMeta } from './policy-annotations.js';
 import { analyzePolicies, type PolicyReach } from './policy-reach.js';
+import { accessPaths, type AccessPaths } from './access-paths.js';
+
+export interface PolicyPart { id: string; text: string; json: PolicyJson }
 
 export interface PolicyStore {
-  /** The name under which Cedar holds the preparsed set. */
+  /** The name under which Cedar holds the preparsed set (all policies). */
   setId: string;
+  /** Every policy, in policy-set order. */
+  parts: readonly PolicyPart[];
   /** Digest of every policy ID and text; part of every decision cache key. */
   version: string;
   metas: ReadonlyMap<string, PolicyMeta>;
   /** Action names that policy scopes mention (`action == Action::"x"`, `action in [...]`). */
   scopeActions: ReadonlySet<string>;
-  /** What of a request the policies can observe (policy-reach.ts). */
+  /** Which entities and ancestors the policies can observe (policy-reach.ts). */
   reach: PolicyReach;
+  /** Which context members and attributes the policies can observe (access-paths.ts). */
+  paths: AccessPaths;
   files: readonly string[];
 }
 
@@ -40,7 +47,7 @@ export function loadPolicies(dir: string): PolicyStore {
   const scopeActions = new Set<string>();
   const digest = createHash('sha256');
   const files: string[] = [];
-  const jsons: PolicyJson[] = [];
+  const all: PolicyPart[] = [];
 
   for (const name of names) {
     const file = join(dir, name);
@@ -70,7 +77,7 @@ export function loadPolicies(dir: string): PolicyStore {
       if (previous) throw new ConfigError(`${loc}: policy ID "${id}" is already used at ${previous.where}; give each policy a distinct @id`, file);
       metas.set(id, readAnnotations(id, json.effect, metas.size, loc, json.annotations ?? {}));
       for (const a of actionsInScope(json)) scopeActions.add(a);
-      jsons.push(json);
+      all.push({ id, text: part.text, json });
       staticPolicies[id] = part.text;
       digest.update(`${id}\u0000${part.text}\u0000`);
     });
@@ -83,7 +90,8 @@ export function loadPolicies(dir: string): PolicyStore {
   if (pre.type === 'failure') {
     throw new ConfigError(`${dir}: Cedar refused the policy set: ${pre.errors.map((e) => e.message).join('; ')}; fix the policies named there`, dir);
   }
-  return { setId, version, metas, scopeActions, reach: analyzePolicies(jsons), files };
+  const jsons = all.map((p) => p.json);
+  return { setId, parts: all, version, metas, scopeActions, reach: analyzePolicies(jsons), paths: accessPaths(jsons), files };
 }
 
 function readText(file: string): string {

@@ -54,16 +54,14 @@ export function requestListener(opts: PipelineOptions): RequestListener {
       // DEC-080, DEC-081: the token is checked before any of the body is read.
       auth?.check(req.headers.authorization);
       checkContentType(req.headers['content-type']);
-      readBody(req, maxBodyBytes).then(
-        (body) => {
-          try {
-            sendJson(res, 200, route.handle(body), requestId);
-          } catch (e) {
-            fail(req, res, requestId, e);
-          }
-        },
-        (e: unknown) => fail(req, res, requestId, e),
-      );
+      readBody(req, maxBodyBytes, (err, body) => {
+        if (err) { fail(req, res, requestId, err); return; }
+        try {
+          sendJson(res, 200, route.handle(body), requestId);
+        } catch (e) {
+          fail(req, res, requestId, e);
+        }
+      });
     } catch (e) {
       fail(req, res, requestId, e);
     }

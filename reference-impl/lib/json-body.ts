@@ -32,46 +32,51 @@ export class ClientGone extends Error {
 }
 
 /**
- * DEC-074: reads at most `maxBytes`. A larger Content-Length is refused before reading; a
- * body that grows past the limit while streaming is refused as soon as it does. Either way
- * the rest is discarded without being kept, so the 413 is delivered and the connection
- * stays usable.
+ * DEC-074: reads at most `maxBytes`, then calls `done` once, with the body or the error to
+ * answer. A larger Content-Length is refused before reading; a body that grows past the
+ * limit while streaming is refused as soon as it does. Either way the rest is discarded
+ * without being kept, so the 413 is delivered and the connection stays usable.
+ * Callbacks rather than a Promise: answering from inside the 'end' event instead of a
+ * microtask costs measurably less per request on node:http.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, maxBytes: number, done: (err: Error | undefined, body: Buffer) => void): void {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) {
     discardRest(req);
-    return Promise.reject(tooLarge(maxBytes));
+    done(tooLarge(maxBytes), EMPTY);
+    return;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        settled = true;
-        req.off('data', onData);
-        discardRest(req);
-        reject(tooLarge(maxBytes));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => {
-      if (settled) return;
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let size = 0;
+  let settled = false;
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) {
       settled = true;
-      resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size));
-    });
-    req.once('error', () => {
-      if (!settled) { settled = true; reject(new ClientGone('the client aborted the request')); }
-    });
-    req.once('close', () => {
-      if (!settled) { settled = true; reject(new ClientGone('the connection closed before the body arrived')); }
-    });
+      req.removeListener('data', onData);
+      discardRest(req);
+      done(tooLarge(maxBytes), EMPTY);
+      return;
+    }
+    if (first === undefined) first = chunk;
+    else (more ??= [first]).push(chunk);
+  };
+  req.on('data', onData);
+  req.on('end', () => {
+    if (settled) return;
+    settled = true;
+    done(undefined, more ? Buffer.concat(more, size) : first ?? EMPTY);
+  });
+  req.on('error', () => {
+    if (!settled) { settled = true; done(new ClientGone('the client aborted the request'), EMPTY); }
+  });
+  req.on('close', () => {
+    if (!settled) { settled = true; done(new ClientGone('the connection closed before the body arrived'), EMPTY); }
   });
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function tooLarge(maxBytes: number): HttpError {
   return new HttpError('payload_too_large', `the body is larger than max_body_bytes (${maxBytes} bytes); send a smaller request or split a batch`);

@@ -1,13 +1,10 @@
 // The batch checks pass against the reference PE, and each is tripped by a PE broken on purpose.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferencePe } from '../../../reference-impl/server.js';
 import { EVALUATIONS_SEMANTICS, validate, type ConformanceClass } from '../../../schemas/decision.js';
-import { jsonBody, startBrokenTarget, withJson, type Breakage, type ProxyRequest, type ProxyResponse } from '../../test-support/broken-target.js';
-import { explain, verdicts } from '../../test-support/run-checks.js';
+import { jsonBody, withJson, type Breakage, type ProxyRequest, type ProxyResponse } from '../../test-support/broken-target.js';
+import { describeCheckSuite, type Trip } from '../../test-support/check-suite.js';
 import { batchChecks } from './batch.js';
 
 const CLASSES: ConformanceClass[] = ['authzen-core', 'authzen-batch', 'authzen-discovery', 'pe-zt'];
-const RUNS = 25;
 const MEMBERS = ['subject', 'action', 'resource', 'context'] as const;
 
 type Json = Record<string, unknown>;
@@ -51,7 +48,7 @@ const typedError = (status: number, error: string, description: string): ProxyRe
   status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ error, error_description: description })),
 });
 
-const BREAKAGES: Array<{ check: string; breakage: Breakage }> = [
+const BREAKAGES: Trip[] = [
   { check: 'decision/batch/order-and-cardinality', breakage: batchResponse('drops the last item', (a) => ({ ...a, evaluations: itemsOf(a)?.slice(0, -1) })) },
   { check: 'decision/batch/order-and-cardinality', breakage: batchResponse('reorders batch results', (a) => ({ ...a, evaluations: itemsOf(a)?.slice().reverse() })) },
   { check: 'decision/batch/item-equals-single', breakage: batchResponse('reorders batch results', (a) => ({ ...a, evaluations: itemsOf(a)?.slice().reverse() })) },
@@ -143,37 +140,4 @@ const BREAKAGES: Array<{ check: string; breakage: Breakage }> = [
   },
 ];
 
-let pe: Awaited<ReturnType<typeof startReferencePe>>;
-let token: string;
-
-beforeAll(async () => {
-  pe = await startReferencePe({ port: 0, fixture: 'zt-default' });
-  token = pe.tokens[0]!;
-}, 60_000);
-afterAll(async () => { await pe.close(); });
-
-describe('batch checks against the reference PE', () => {
-  it('passes every batch check', async () => {
-    const results = await verdicts(pe.url, batchChecks, { token, runs: RUNS });
-    for (const c of batchChecks) expect(results.get(c.id)?.verdict, explain(results)).toBe('pass');
-  }, 120_000);
-});
-
-describe('batch checks against broken PEs', () => {
-  it('trips every batch check with at least one breakage', () => {
-    const tripped = new Set(BREAKAGES.map((b) => b.check));
-    expect(batchChecks.map((c) => c.id).filter((id) => !tripped.has(id))).toEqual([]);
-  });
-
-  for (const { check, breakage } of BREAKAGES) {
-    it(`${check} catches a PE that ${breakage.name}`, async () => {
-      const target = await startBrokenTarget(pe.url, breakage);
-      try {
-        const results = await verdicts(target.url, batchChecks, { token, runs: RUNS, only: [check], classes: CLASSES });
-        expect(results.get(check)?.verdict, explain(results, [check])).toBe('fail');
-      } finally {
-        await target.close();
-      }
-    }, 60_000);
-  }
-});
+describeCheckSuite('batch checks', batchChecks, BREAKAGES, { classes: CLASSES, fixture: 'zt-default' });

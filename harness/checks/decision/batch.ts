@@ -5,7 +5,7 @@ import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure, type Expectation } from '../../engine/failure.js';
 import type { HttpResponse } from '../../engine/http-client.js';
 import { forAll } from '../../engine/property.js';
-import { HINTS, evaluationRequest, evaluationsRequest, mergeItem, requestContext, type EvaluationsRequestShape } from '../../arbitraries/decision.js';
+import { evaluationRequest, fixtureShapedBatch, mergeItem, type EvaluationsRequestShape } from '../../arbitraries/decision.js';
 import { validate, type ErrorCode } from '../../../schemas/decision.js';
 import { expectDecision, expectTypedError, isObject } from '../lib/expect.js';
 
@@ -15,27 +15,6 @@ function fail(res: HttpResponse, message: string, expect?: Expectation): never {
 }
 const show = (xs: readonly boolean[]) => `[${xs.join(', ')}]`;
 const itemsN = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
-
-// evaluationsRequest pairs hinted types, ids and actions independently, so that on the
-// zt-default fixture about one item in a hundred is permitted. These items name entities
-// as the fixture holds them and favour reads, so that batches mix permits and denies.
-const knownSubject = fc.constantFrom(...HINTS.subjectIds.map((id) => ({ type: id.startsWith('spiffe://') ? 'workload' : 'user', id })));
-const knownResource = fc.constantFrom(...HINTS.resourceTypes.flatMap((type) => HINTS.resourceIds.map((id) => ({ type, id }))));
-const knownAction = fc.oneof({ weight: 3, arbitrary: fc.constant('read') }, { weight: 2, arbitrary: fc.constantFrom(...HINTS.actions) }).map((name) => ({ name }));
-const knownMembers = fc.record({ subject: knownSubject, action: knownAction, resource: knownResource, context: requestContext }, { requiredKeys: [] });
-const knownBatch: fc.Arbitrary<EvaluationsRequestShape> = fc
-  .record({ defaults: knownMembers, items: fc.array(knownMembers, { minLength: 1, maxLength: 8 }), fill: fc.tuple(knownSubject, knownAction, knownResource) })
-  .map(({ defaults, items, fill: [subject, action, resource] }) => ({
-    ...defaults,
-    evaluations: items.map((item) => ({
-      ...item,
-      ...(defaults.subject || item.subject ? {} : { subject }),
-      ...(defaults.action || item.action ? {} : { action }),
-      ...(defaults.resource || item.resource ? {} : { resource }),
-    })),
-  }));
-/** Complete batches: half of the generic shape (any values), half naming the fixture's entities. */
-const batches = fc.oneof(evaluationsRequest, knownBatch);
 
 /** DEC-020: 200 and an `evaluations` array of boolean decisions (of `n` items when given). */
 function batchDecisions(res: HttpResponse, what: string, n?: number): boolean[] {
@@ -79,7 +58,7 @@ interface InvalidItemBatch { body: EvaluationsRequestShape; index: number; point
 
 /** A complete batch with one item made invalid: a member missing with no default, or of the wrong JSON type. */
 const invalidItemBatch: fc.Arbitrary<InvalidItemBatch> = fc
-  .tuple(batches, fc.nat(), fc.constantFrom(...FAULTS))
+  .tuple(fixtureShapedBatch, fc.nat(), fc.constantFrom(...FAULTS))
   .map(([batch, n, f]) => {
     const index = n % batch.evaluations.length;
     const { [f.member]: dflt, ...rest } = batch;
@@ -113,7 +92,7 @@ export const batchChecks: Check[] = [
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-020'],
     async run(ctx) {
       // The same items in another order must get the same decisions in that order.
-      const arb = fc.tuple(batches, fc.array(fc.nat(), { minLength: 8, maxLength: 8 })).map(([batch, keys]) => ({
+      const arb = fc.tuple(fixtureShapedBatch, fc.array(fc.nat(), { minLength: 8, maxLength: 8 })).map(([batch, keys]) => ({
         batch, order: batch.evaluations.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b),
       }));
       await forAll(ctx, arb, async ({ batch, order }) => {
@@ -133,7 +112,7 @@ export const batchChecks: Check[] = [
     title: 'The decision of each item equals the single evaluation of the item merged with the defaults',
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-021'],
     async run(ctx) {
-      await forAll(ctx, batches, async (batch) => {
+      await forAll(ctx, fixtureShapedBatch, async (batch) => {
         const res = await postBatch(ctx, batch);
         const decisions = batchDecisions(res, `a batch of ${itemsN(batch.evaluations.length)}`, batch.evaluations.length);
         const singles = await singleDecisions(ctx, batch);
@@ -147,7 +126,7 @@ export const batchChecks: Check[] = [
     title: 'A batch using defaults is decided like the same batch with every item written out',
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-021'],
     async run(ctx) {
-      await forAll(ctx, batches, async (batch) => {
+      await forAll(ctx, fixtureShapedBatch, async (batch) => {
         const n = batch.evaluations.length;
         const withDefaults = batchDecisions(await postBatch(ctx, batch), `a batch of ${itemsN(n)}`, n);
         const res = await postBatch(ctx, { evaluations: batch.evaluations.map((item) => mergeItem(batch, item)) });
@@ -181,7 +160,7 @@ export const batchChecks: Check[] = [
     title: 'deny_on_first_deny and permit_on_first_permit cut the execute_all answer after the deciding item',
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-020', 'DEC-023'],
     async run(ctx) {
-      await forAll(ctx, batches, async (batch) => {
+      await forAll(ctx, fixtureShapedBatch, async (batch) => {
         const n = batch.evaluations.length;
         const send = async (semantic: string) => {
           const res = await postBatch(ctx, { ...batch, options: { evaluations_semantic: semantic } });

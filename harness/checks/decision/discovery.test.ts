@@ -1,9 +1,7 @@
 // The discovery checks pass against the reference PE, and each is tripped by a PE broken on purpose.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferencePe } from '../../../reference-impl/server.js';
 import { classUrn, type ConformanceClass } from '../../../schemas/decision.js';
-import { jsonBody, startBrokenTarget, withJson, type Breakage, type ProxyResponse } from '../../test-support/broken-target.js';
-import { explain, verdicts } from '../../test-support/run-checks.js';
+import { jsonBody, withJson, type Breakage, type ProxyResponse } from '../../test-support/broken-target.js';
+import { describeCheckSuite, type Trip } from '../../test-support/check-suite.js';
 import { discoveryChecks } from './discovery.js';
 
 const CLASSES: ConformanceClass[] = ['authzen-core', 'authzen-batch', 'authzen-search', 'authzen-discovery', 'pe-zt'];
@@ -22,7 +20,7 @@ const metadata = (name: string, rewrite: (doc: Json, res: ProxyResponse) => Json
   },
 });
 
-const BREAKAGES: Array<{ check: string; breakage: Breakage }> = [
+const BREAKAGES: Trip[] = [
   {
     check: 'decision/discovery/document',
     breakage: {
@@ -49,37 +47,4 @@ const BREAKAGES: Array<{ check: string; breakage: Breakage }> = [
   },
 ];
 
-let pe: Awaited<ReturnType<typeof startReferencePe>>;
-let token: string;
-
-beforeAll(async () => {
-  pe = await startReferencePe({ port: 0, fixture: 'zt-default' });
-  token = pe.tokens[0]!;
-}, 60_000);
-afterAll(async () => { await pe.close(); });
-
-describe('discovery checks against the reference PE', () => {
-  it('passes every discovery check', async () => {
-    const results = await verdicts(pe.url, discoveryChecks, { token });
-    for (const c of discoveryChecks) expect(results.get(c.id)?.verdict, explain(results)).toBe('pass');
-  }, 60_000);
-});
-
-describe('discovery checks against broken PEs', () => {
-  it('trips every discovery check with at least one breakage', () => {
-    const tripped = new Set(BREAKAGES.map((b) => b.check));
-    expect(discoveryChecks.map((c) => c.id).filter((id) => !tripped.has(id))).toEqual([]);
-  });
-
-  for (const { check, breakage } of BREAKAGES) {
-    it(`${check} catches a PE that ${breakage.name}`, async () => {
-      const target = await startBrokenTarget(pe.url, breakage);
-      try {
-        const results = await verdicts(target.url, discoveryChecks, { token, only: [check], classes: CLASSES });
-        expect(results.get(check)?.verdict, explain(results, [check])).toBe('fail');
-      } finally {
-        await target.close();
-      }
-    }, 60_000);
-  }
-});
+describeCheckSuite('discovery checks', discoveryChecks, BREAKAGES, { classes: CLASSES, fixture: 'zt-default' });

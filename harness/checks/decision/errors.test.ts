@@ -1,19 +1,8 @@
 // The typed-error and limit checks pass against the reference PE, and each is tripped by a
 // PE broken in the way it is about.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferencePe } from '../../../reference-impl/server.js';
-import { jsonBody, startBrokenTarget, withJson, type Breakage, type ProxyRequest, type ProxyResponse } from '../../test-support/broken-target.js';
-import { explain, verdicts } from '../../test-support/run-checks.js';
+import { jsonBody, withJson, type Breakage, type ProxyRequest, type ProxyResponse } from '../../test-support/broken-target.js';
+import { describeCheckSuite, type Trip } from '../../test-support/check-suite.js';
 import { errorsChecks } from './errors.js';
-
-let pe: Awaited<ReturnType<typeof startReferencePe>>;
-let token: string;
-
-beforeAll(async () => {
-  pe = await startReferencePe({ port: 0 });
-  token = pe.tokens[0]!;
-});
-afterAll(async () => { await pe?.close(); });
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,63 +41,60 @@ function depthOf(text: string): number {
   return max;
 }
 
-interface Trip { id: string; name: string; breakage: Breakage }
-const trip = (id: string, breakage: Breakage): Trip => ({ id, name: breakage.name, breakage });
-
-const breakages: Trip[] = [
-  trip('decision/errors/typed-error-bodies', {
+const BREAKAGES: Trip[] = [
+  { check: 'decision/errors/typed-error-bodies', breakage: {
     name: 'answers errors with untyped plain-string bodies',
     response: (res) => (res.status >= 400 ? { status: res.status, headers: { 'content-type': 'text/plain', ...(res.headers['x-request-id'] ? { 'x-request-id': res.headers['x-request-id'] } : {}) }, body: Buffer.from('Bad Request') } : res),
-  }),
-  trip('decision/errors/typed-error-bodies', {
+  } },
+  { check: 'decision/errors/typed-error-bodies', breakage: {
     name: 'points at the wrong member',
     response: rewriteErrors((b) => (typeof b.pointer === 'string' && b.pointer !== '' ? { ...b, pointer: '/subject' === b.pointer ? '/action' : '/subject' } : b)),
-  }),
-  trip('decision/errors/typed-error-bodies', {
+  } },
+  { check: 'decision/errors/typed-error-bodies', breakage: {
     name: 'answers invalid_request to a body that is not JSON',
     response: rewriteErrors((b) => (b.error === 'invalid_json' ? { ...b, error: 'invalid_request' } : b)),
-  }),
-  trip('decision/errors/invalid-json', {
+  } },
+  { check: 'decision/errors/invalid-json', breakage: {
     name: 'answers invalid_request to a body that is not JSON',
     response: rewriteErrors((b) => (b.error === 'invalid_json' ? { ...b, error: 'invalid_request' } : b)),
-  }),
-  trip('decision/errors/invalid-json', {
+  } },
+  { check: 'decision/errors/invalid-json', breakage: {
     name: 'decodes bad UTF-8 leniently, with replacement characters',
     request: (req) => (isEvaluation(req) ? { ...req, body: Buffer.from(req.body.toString('utf8'), 'utf8') } : req),
-  }),
-  trip('decision/errors/invalid-json', {
+  } },
+  { check: 'decision/errors/invalid-json', breakage: {
     name: 'publishes a max_depth of 40 that it does not enforce',
     response: publishes({ max_depth: 40 }),
-  }),
-  trip('decision/errors/invalid-json', {
+  } },
+  { check: 'decision/errors/invalid-json', breakage: {
     name: 'points a non-object body at "/" instead of ""',
     response: rewriteErrors((b) => (b.pointer === '' ? { ...b, pointer: '/' } : b)),
-  }),
-  trip('decision/errors/content-type-415', {
+  } },
+  { check: 'decision/errors/content-type-415', breakage: {
     name: 'accepts text/plain',
     request: (req) => ({ ...req, headers: { ...req.headers, 'content-type': 'application/json' } }),
-  }),
-  trip('decision/errors/content-type-415', {
+  } },
+  { check: 'decision/errors/content-type-415', breakage: {
     name: 'refuses application/json; charset=utf-8',
     request: (req) => (/charset=utf-8/i.test(req.headers['content-type'] ?? '') ? typed(415, { error: 'unsupported_media_type', error_description: 'no parameters' }) : req),
-  }),
-  trip('decision/errors/content-type-415', {
+  } },
+  { check: 'decision/errors/content-type-415', breakage: {
     name: 'answers 400 to a wrong media type',
     response: (res) => (res.status === 415 ? withJson({ ...res, status: 400 }, { error: 'invalid_request', error_description: 'bad content type' }) : res),
-  }),
-  trip('decision/errors/size-limits', {
+  } },
+  { check: 'decision/errors/size-limits', breakage: {
     name: 'refuses bodies over 32 KiB',
     request: (req) => (isEvaluation(req) && req.body.length > 32 * 1024 ? typed(413, { error: 'payload_too_large', error_description: 'too big' }) : req),
-  }),
-  trip('decision/errors/size-limits', {
+  } },
+  { check: 'decision/errors/size-limits', breakage: {
     name: 'refuses nesting deeper than 16 levels',
     request: (req) => (isEvaluation(req) && depthOf(req.body.toString('utf8')) > 16 ? typed(400, { error: 'invalid_json', error_description: 'too deep' }) : req),
-  }),
-  trip('decision/errors/size-limits', {
+  } },
+  { check: 'decision/errors/size-limits', breakage: {
     name: 'publishes a max_body_bytes of 100000 that it does not enforce',
     response: publishes({ max_body_bytes: 100_000 }),
-  }),
-  trip('decision/errors/size-limits', {
+  } },
+  { check: 'decision/errors/size-limits', breakage: {
     name: 'publishes no zti_limits',
     response: (res, req) => {
       const body = jsonBody(res.body);
@@ -116,49 +102,34 @@ const breakages: Trip[] = [
       const { zti_limits: _dropped, ...rest } = body;
       return withJson(res, rest);
     },
-  }),
-  trip('decision/errors/size-limits', {
+  } },
+  { check: 'decision/errors/size-limits', breakage: {
     name: 'answers 400 to an oversized body',
     response: (res) => (res.status === 413 ? withJson({ ...res, status: 400 }, { error: 'invalid_request', error_description: 'too big' }) : res),
-  }),
-  trip('decision/errors/unknown-path-method', {
+  } },
+  { check: 'decision/errors/unknown-path-method', breakage: {
     name: 'answers 404 to GET on the evaluation endpoint',
     response: (res, req) => (res.status === 405 && req.method === 'GET' ? withJson({ ...res, status: 404 }, { error: 'not_found', error_description: 'no such thing' }) : res),
-  }),
-  trip('decision/errors/unknown-path-method', {
+  } },
+  { check: 'decision/errors/unknown-path-method', breakage: {
     name: 'answers 405 without an Allow header',
     response: (res) => {
       const { allow: _dropped, ...headers } = res.headers;
       return { ...res, headers };
     },
-  }),
-  trip('decision/errors/unknown-path-method', {
+  } },
+  { check: 'decision/errors/unknown-path-method', breakage: {
     name: 'answers an unknown path with an HTML 404 page',
     response: (res) => (res.status === 404 ? { ...res, headers: { 'content-type': 'text/html' }, body: Buffer.from('<h1>Not Found</h1>') } : res),
-  }),
-  trip('decision/errors/request-id-on-errors', {
+  } },
+  { check: 'decision/errors/request-id-on-errors', breakage: {
     name: 'drops X-Request-ID on errors',
     response: (res) => {
       if (res.status < 400) return res;
       const { ['x-request-id']: _dropped, ...headers } = res.headers;
       return { ...res, headers };
     },
-  }),
+  } },
 ];
 
-describe('typed errors and limits checks', () => {
-  it('every check passes against the reference PE', async () => {
-    const results = await verdicts(pe.url, errorsChecks, { token });
-    for (const check of errorsChecks) expect(results.get(check.id)?.verdict, explain(results)).toBe('pass');
-  }, 60_000);
-
-  it.each(breakages)('$id catches a PE that $name', async ({ id, breakage }) => {
-    const broken = await startBrokenTarget(pe.url, breakage);
-    try {
-      const results = await verdicts(broken.url, errorsChecks, { token, only: [id], runs: 25 });
-      expect(results.get(id)?.verdict, explain(results, [id])).toBe('fail');
-    } finally {
-      await broken.close();
-    }
-  }, 60_000);
-});
+describeCheckSuite('typed errors and limits checks', errorsChecks, BREAKAGES);

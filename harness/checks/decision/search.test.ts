@@ -1,13 +1,10 @@
 // The search checks pass against the reference PE, and each is tripped by a PE broken on purpose.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferencePe } from '../../../reference-impl/server.js';
 import type { ConformanceClass } from '../../../schemas/decision.js';
-import { jsonBody, startBrokenTarget, withJson, type Breakage, type ProxyRequest, type ProxyResponse } from '../../test-support/broken-target.js';
-import { explain, verdicts } from '../../test-support/run-checks.js';
+import { jsonBody, withJson, type Breakage, type ProxyRequest, type ProxyResponse } from '../../test-support/broken-target.js';
+import { describeCheckSuite, type Trip } from '../../test-support/check-suite.js';
 import { searchChecks } from './search.js';
 
 const CLASSES: ConformanceClass[] = ['authzen-core', 'authzen-search', 'authzen-discovery', 'pe-zt'];
-const RUNS = 25;
 
 type Json = Record<string, unknown>;
 type Kind = 'subject' | 'resource' | 'action';
@@ -110,7 +107,7 @@ function neverEmptyToken(): Breakage {
   };
 }
 
-const BREAKAGES: Array<{ check: string; verdict?: 'warn'; breakage: () => Breakage }> = [
+const BREAKAGES: Trip[] = [
   {
     check: 'decision/search/results-of-searched-kind',
     breakage: () => searchResponse('returns a result of another type', (a, _r, kind) => ({
@@ -119,7 +116,6 @@ const BREAKAGES: Array<{ check: string; verdict?: 'warn'; breakage: () => Breaka
   },
   ...(['results-evaluate-to-permit', 'results-evaluate-to-permit-zt'] as const).map((id) => ({
     check: `decision/search/${id}`,
-    ...(id === 'results-evaluate-to-permit' ? { verdict: 'warn' as const } : {}),
     breakage: () => searchResponse('returns a result that is not permitted', (a, r, kind) => ({
       ...a, results: [...resultsOf(a), kind === 'action' ? { name: 'x_never' } : { type: searched(r, kind).type, id: 'mallory-not-permitted' }],
     })),
@@ -142,7 +138,7 @@ const BREAKAGES: Array<{ check: string; verdict?: 'warn'; breakage: () => Breaka
   },
   { check: 'decision/search/pagination', breakage: repeatsAcrossPages },
   { check: 'decision/search/pagination', breakage: neverEmptyToken },
-  { check: 'decision/search/changed-request-token', verdict: 'warn', breakage: acceptsChangedRequests },
+  { check: 'decision/search/changed-request-token', breakage: acceptsChangedRequests },
   { check: 'decision/search/bad-token-400', breakage: acceptsChangedRequests },
   { check: 'decision/search/bad-token-400', breakage: acceptsTamperedTokens },
   {
@@ -159,39 +155,5 @@ const BREAKAGES: Array<{ check: string; verdict?: 'warn'; breakage: () => Breaka
   },
 ];
 
-let pe: Awaited<ReturnType<typeof startReferencePe>>;
-let token: string;
-
-beforeAll(async () => {
-  pe = await startReferencePe({ port: 0, fixture: 'zt-default' });
-  token = pe.tokens[0]!;
-}, 60_000);
-afterAll(async () => { await pe.close(); });
-
-describe('search checks against the reference PE', () => {
-  it('passes every search check, pagination included', async () => {
-    const results = await verdicts(pe.url, searchChecks, { token, runs: RUNS });
-    for (const c of searchChecks) expect(results.get(c.id)?.verdict, explain(results)).toBe('pass');
-  }, 120_000);
-});
-
-describe('search checks against broken PEs', () => {
-  it('trips every search check with at least one breakage', () => {
-    const tripped = new Set(BREAKAGES.map((b) => b.check));
-    expect(searchChecks.map((c) => c.id).filter((id) => !tripped.has(id))).toEqual([]);
-  });
-
-  for (const { check, verdict, breakage } of BREAKAGES) {
-    const b = breakage();
-    it(`${check} catches a PE that ${b.name}`, async () => {
-      // A fresh breakage per run: some remember the tokens they saw.
-      const target = await startBrokenTarget(pe.url, breakage());
-      try {
-        const results = await verdicts(target.url, searchChecks, { token, runs: RUNS, only: [check], classes: CLASSES });
-        expect(results.get(check)?.verdict, explain(results, [check])).toBe(verdict ?? 'fail');
-      } finally {
-        await target.close();
-      }
-    }, 60_000);
-  }
-});
+// Breakages are factories: some remember the tokens they saw, so each run starts afresh.
+describeCheckSuite('search checks', searchChecks, BREAKAGES, { classes: CLASSES, fixture: 'zt-default' });

@@ -7,8 +7,8 @@ import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/failure.js';
 import type { HttpResponse } from '../../engine/http-client.js';
 import { forAll } from '../../engine/property.js';
-import { ZT_TYPED_POINTERS, evaluationsRequest, setAt, type EvaluationRequestShape } from '../../arbitraries/decision.js';
-import { decidableRequest, distinctRequests, durationRequest, sampleRequest } from '../../arbitraries/zt.js';
+import { ZT_TYPED_POINTERS, evaluationsRequest, fixtureShapedRequest, setAt, type EvaluationRequestShape } from '../../arbitraries/decision.js';
+import { distinctRequests, durationRequest, sampleRequest } from '../../arbitraries/zt.js';
 import { expectDecision, expectRejected, expectTypedError, expectWellFormedZt, faultPointer, isObject, ztiOf } from '../lib/expect.js';
 
 /** The members of context.zti that the ttl and determinism checks read; DEC-050 when absent. */
@@ -42,7 +42,7 @@ export const ztProfileChecks: Check[] = [
     async run(ctx) {
       // Batch items are checked when the target is tested for batch at all.
       const withBatch = ctx.classes.has('authzen-batch');
-      await forAll(ctx, fc.record({ single: decidableRequest, batch: evaluationsRequest }), async ({ single, batch }) => {
+      await forAll(ctx, fc.record({ single: fixtureShapedRequest, batch: evaluationsRequest }), async ({ single, batch }) => {
         const res = await ctx.http.post(ctx.endpoints.evaluation, single);
         expectDecision(res);
         expectWellFormedZt(res, res.json, 'the decision');
@@ -126,7 +126,7 @@ export const ztProfileChecks: Check[] = [
     title: 'The same request repeated within ttl_s gets the same decision and outcome',
     kind: 'property', class: 'pe-zt', keyword: 'MUST', requirements: ['DEC-090'],
     async run(ctx) {
-      await forAll(ctx, decidableRequest, async (req) => {
+      await forAll(ctx, fixtureShapedRequest, async (req) => {
         // Timed from the first send, so "within ttl_s" holds whatever the PE's clock says.
         const sent = performance.now();
         const first = await ctx.http.post(ctx.endpoints.evaluation, req);

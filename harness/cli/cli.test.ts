@@ -1,0 +1,131 @@
+// The zti command as a vendor meets it: exit codes, results files, failure evidence that
+// replays, seeds that repeat. Real servers on 127.0.0.1 throughout.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferencePe, type RunningPe } from '../../reference-impl/server.js';
+import { ResultsFile } from '../../schemas/src/harness/results.js';
+import { validatorFor } from '../../schemas/validators.js';
+import { CHECKS } from '../checks/index.js';
+import { startBrokenTarget, type BrokenTarget, type ProxyRequest } from '../test-support/broken-target.js';
+import { testCommand } from './test-command.js';
+import { vectorsReplayCommand, vectorsValidateCommand } from './vectors-command.js';
+import { PACKAGE_ROOT } from './paths.js';
+
+const validResults = validatorFor(ResultsFile);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-cli-'));
+const quiet = () => {};
+let pe: RunningPe;
+let dropsRequestId: BrokenTarget;
+
+beforeAll(async () => {
+  pe = await startReferencePe({ port: 0, logger: false });
+  dropsRequestId = await startBrokenTarget(pe.url, {
+    name: 'drops X-Request-ID',
+    response: (res) => ({ ...res, headers: Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== 'x-request-id')) }),
+  });
+  process.env.ZTI_TOKEN = pe.tokens[0]!;
+});
+
+afterAll(async () => {
+  delete process.env.ZTI_TOKEN;
+  await dropsRequestId.close();
+  await pe.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('zti test', () => {
+  it('exits 0 against the embedded reference and writes schema-valid JSON and JUnit results', async () => {
+    const json = path.join(tmp, 'r.json');
+    const junit = path.join(tmp, 'r.xml');
+    const code = await testCommand({ seed: '11', runs: '5', json, junit }, quiet);
+    const results = JSON.parse(fs.readFileSync(json, 'utf8')) as unknown;
+    expect(validResults(results), validResults.firstError(results)?.description).toBe(true);
+    const r = results as ResultsFile;
+    expect(code, JSON.stringify(r.checks.filter((c) => c.verdict !== 'pass'), null, 1)).toBe(0);
+    expect(r.summary.pass).toBeGreaterThanOrEqual(CHECKS.length);
+    expect(r.target.embedded).toBe(true);
+    const xml = fs.readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="zti" tests="\d+" failures="0" errors="0"/);
+    expect((xml.match(/<testcase /g) ?? []).length).toBe(r.checks.length);
+  });
+
+  it('lists every check with its class, keyword and requirement IDs', async () => {
+    let out = '';
+    expect(await testCommand({ list: true }, (s) => { out += s; })).toBe(0);
+    for (const c of CHECKS) expect(out).toContain(`${c.id}\t${c.class}\t${c.keyword}\t${c.requirements.join(',')}`);
+  });
+
+  it('exits 1 on a broken target and prints the check, requirement, replay command and curl', async () => {
+    let out = '';
+    const evidence = path.join(tmp, 'evidence');
+    const code = await testCommand({ target: dropsRequestId.url, seed: '3', runs: '5', only: ['decision/core/request-id-echo'], evidenceDir: evidence }, (s) => { out += s; });
+    expect(code).toBe(1);
+    expect(out).toContain('FAIL decision/core/request-id-echo [DEC-010]');
+    expect(out).toMatch(/replay: zti test --target http:\/\/127\.0\.0\.1:\d+ --only 'decision\/core\/request-id-echo' --seed 3/);
+    expect(out).toContain('curl -sS -i -X POST');
+    expect(out).toContain('"authorization: $ZTI_AUTH"');
+    expect(out).not.toContain(pe.tokens[0]!);
+    // The failing request is written as a vector that replays: failing on the broken target, passing on the reference.
+    const [file] = fs.readdirSync(evidence, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+    expect(file).toBeDefined();
+    const vector = path.join(evidence, file!);
+    expect(out).toContain(`vector: ${path.relative(process.cwd(), vector)}`);
+    expect(fs.readFileSync(vector, 'utf8')).not.toContain(pe.tokens[0]!);
+    const replay = (target: string) => vectorsReplayCommand([vector], { target, root: evidence }, quiet);
+    expect(await replay(dropsRequestId.url)).toBe(1);
+    expect(await replay(pe.url)).toBe(0);
+  });
+
+  it('stops with a usage error naming the valid classes when --classes is wrong', async () => {
+    await expect(testCommand({ classes: 'authzen-core,pe-ztt' }, quiet)).rejects.toThrow(/unknown class "pe-ztt"; the classes are authzen-core/);
+  });
+
+  it('the same seed sends the same requests', async () => {
+    const seen: string[][] = [[], []];
+    let run = 0;
+    const recorder = await startBrokenTarget(pe.url, { name: 'records', request: (req: ProxyRequest) => { seen[run]!.push(req.body.toString('utf8')); return req; } });
+    try {
+      for (run = 0; run < 2; run++) {
+        await testCommand({ target: recorder.url, seed: '99', runs: '15', only: ['decision/core/valid-requests-decided'], concurrency: '1' }, quiet);
+      }
+    } finally {
+      await recorder.close();
+    }
+    expect(seen[0]!.length).toBeGreaterThan(10);
+    expect(seen[1]).toEqual(seen[0]);
+  });
+});
+
+describe('zti as a process', () => {
+  const zti = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'harness/cli/zti.ts'), ...args], { encoding: 'utf8', env: { ...process.env, ZTI_TOKEN: '' } });
+
+  it('exits 2 naming the target when it cannot be reached', () => {
+    const r = zti('test', '--target', 'http://127.0.0.1:9', '--runs', '1');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('cannot reach the target http://127.0.0.1:9');
+  });
+
+  it('exits 2 on an unknown flag', () => {
+    const r = zti('test', '--frobnicate');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown option '--frobnicate'");
+  });
+});
+
+describe('zti vectors validate', () => {
+  it('accepts the bundled vectors', () => {
+    expect(vectorsValidateCommand([], {}, quiet, quiet)).toBe(0);
+  });
+
+  it('names the file, the pointer and the fix for a bad vector', () => {
+    const dir = path.join(tmp, 'bad');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'x.json'), JSON.stringify({ zti_vectors: '1.0', id: 'x', title: 't', family: 'decision', classes: ['authzen-core'], requirements: ['DEC-999'], fixture: null, steps: [{ request: { method: 'GET', path: '/' }, expect: {} }] }));
+    let err = '';
+    expect(vectorsValidateCommand([dir], {}, quiet, (s) => { err += s; })).toBe(1);
+    expect(err).toMatch(/x\.json: \/requirements\/0: .*DEC-999.* — fix: /);
+  });
+});

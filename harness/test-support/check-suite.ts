@@ -1,0 +1,84 @@
+// Test-only: the one suite every family of checks runs (STYLE.md: write a check once, run it
+// against many targets). Each check passes against the reference PE, and each is tripped by
+// at least one deliberately broken variant of it, with the verdict its keyword gives.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConformanceClass } from '../../schemas/decision.js';
+import type { Verdict } from '../../schemas/src/harness/results.js';
+import { startReferencePe } from '../../reference-impl/server.js';
+import type { Check } from '../engine/check.js';
+import { startBrokenTarget, type Breakage } from './broken-target.js';
+import { explain, verdicts } from './run-checks.js';
+
+/** A PE broken on purpose, and the check that must catch it. */
+export interface Trip {
+  check: string;
+  /** A breakage that keeps state (say, the tokens it saw) is given as a factory, so that its run starts afresh. */
+  breakage: Breakage | (() => Breakage);
+}
+
+export interface CheckSuiteOptions {
+  /** Generated cases per property (default 25). */
+  runs?: number;
+  /** The classes under test, named so that a broken discovery document does not change what is tested; by default those the target claims. */
+  classes?: ConformanceClass[];
+  /** The fixture the reference PE loads (default zt-default). */
+  fixture?: string;
+  /** The bearer token the reference PE accepts, for breakages that must know it (default: one it generates). */
+  token?: string;
+}
+
+const PASS_TIMEOUT = 120_000;
+const TRIP_TIMEOUT = 60_000;
+
+/** MUST checks fail a PE that breaks their rule, SHOULD (and MAY) checks warn, as the runner grades them. */
+const verdictFor = (check: Check): Verdict => (check.keyword === 'MUST' ? 'fail' : 'warn');
+
+const make = (b: Trip['breakage']): Breakage => (typeof b === 'function' ? b() : b);
+
+/**
+ * Runs `checks` against the reference PE, started once for the suite (every check must
+ * pass), then against a broken proxy in front of it for each of `trips` (the named check
+ * must fail, or warn for a SHOULD); and requires every check to be tripped at least once.
+ */
+export function describeCheckSuite(title: string, checks: readonly Check[], trips: readonly Trip[], opts: CheckSuiteOptions = {}): void {
+  describe(title, () => {
+    let pe: Awaited<ReturnType<typeof startReferencePe>> | undefined;
+    const reference = () => {
+      if (!pe) throw new Error('the reference PE did not start');
+      return { url: pe.url, token: pe.tokens[0]! };
+    };
+    const run = (url: string, token: string, only?: string) =>
+      verdicts(url, checks, { token, runs: opts.runs, classes: opts.classes, ...(only ? { only: [only] } : {}) });
+
+    beforeAll(async () => {
+      pe = await startReferencePe({ port: 0, ...(opts.fixture ? { fixture: opts.fixture } : {}), ...(opts.token ? { tokens: [opts.token] } : {}) });
+    }, TRIP_TIMEOUT);
+    afterAll(async () => { await pe?.close(); });
+
+    it('every check passes against the reference PE', async () => {
+      const { url, token } = reference();
+      const results = await run(url, token);
+      for (const check of checks) expect(results.get(check.id)?.verdict, explain(results)).toBe('pass');
+    }, PASS_TIMEOUT);
+
+    it('every check is tripped by at least one breakage', () => {
+      const tripped = new Set(trips.map((t) => t.check));
+      expect(checks.map((c) => c.id).filter((id) => !tripped.has(id))).toEqual([]);
+    });
+
+    for (const trip of trips) {
+      const check = checks.find((c) => c.id === trip.check);
+      it(`${trip.check} catches a PE that ${make(trip.breakage).name}`, async () => {
+        if (!check) throw new Error(`${trip.check} is not one of the checks of "${title}"`);
+        const { url, token } = reference();
+        const broken = await startBrokenTarget(url, make(trip.breakage));
+        try {
+          const results = await run(broken.url, token, check.id);
+          expect(results.get(check.id)?.verdict, explain(results, [check.id])).toBe(verdictFor(check));
+        } finally {
+          await broken.close();
+        }
+      }, TRIP_TIMEOUT);
+    }
+  });
+}

@@ -1,0 +1,85 @@
+// The figures of a bench run against the QUALITY.md targets, and the table printed for them.
+import * as os from 'node:os';
+import type { Equivalence } from './equivalence.js';
+import { BATCH_DISTINCT_ITEMS, DISTINCT_PCT, HOT_COUNT, TEMPLATE_COUNT } from './workload.js';
+
+export const TARGETS = { p1BareRatio: 0.7, p1CerbosRatio: 4, p1P99Ms: 5, p2CerbosRatio: 4 };
+
+export interface Figure {
+  id: string; label: string; rps: number; decisionsPerS: number; p50Ms: number; p99Ms: number; errors: number; requests: number; rounds: number[];
+  serverCore: number | null; perCpuS: number | null;
+}
+export interface P1 { bare: Figure; cached: Figure; uncached: Figure; cerbos?: Figure | undefined }
+export interface P2 { cached: Figure; uncached: Figure; cerbos?: Figure | undefined }
+export interface Target { id: 'P1' | 'P2'; what: string; value: number | null; target: string; met: boolean | null; note?: string }
+
+export function judgeTargets(p1: P1, p2: P2, cerbosRan: boolean, eq: Equivalence): Target[] {
+  const out: Target[] = [];
+  const t = (id: Target['id'], what: string, value: number | undefined, op: '>=' | '<=', bound: number, note?: string) => {
+    const met = value === undefined ? null : op === '>=' ? value >= bound : value <= bound;
+    out.push({ id, what, value: value ?? null, target: `${op} ${bound}`, met, ...(note ? { note } : {}) });
+  };
+  const comparable = cerbosRan && eq.mismatches.length === 0;
+  const note = !cerbosRan ? 'Cerbos not run (--no-cerbos)' : comparable ? undefined : 'Cerbos decisions differ from the reference; ratio not comparable';
+  t('P1', 'reference cached / bare node:http (req/s)', p1.cached.rps / p1.bare.rps, '>=', TARGETS.p1BareRatio);
+  t('P1', 'reference cached / Cerbos (req/s)', p1.cerbos && comparable ? p1.cached.rps / p1.cerbos.rps : undefined, '>=', TARGETS.p1CerbosRatio, note);
+  t('P1', 'reference cached p99 latency (ms), 10 connections', p1.cached.p99Ms, '<=', TARGETS.p1P99Ms);
+  t('P2', 'reference cached / Cerbos (decisions/s, 100-item batches)', p2.cerbos && comparable ? p2.cached.decisionsPerS / p2.cerbos.decisionsPerS : undefined, '>=', TARGETS.p2CerbosRatio, note);
+  return out;
+}
+
+export interface RunInfo { serverCpu: number; clientCpu: number; connections: number; rounds: number; seconds: number; warmup: number; seed: number }
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const core = (f: Figure) => (f.serverCore === null ? '-' : `${Math.round(100 * f.serverCore)}%`);
+
+/** core share, rate per CPU-second, and that rate against bare and Cerbos. */
+function cpuCols(f: Figure, bare: Figure, cerbos: Figure | undefined): string {
+  const per = f.perCpuS === null ? '-' : fmt(f.perCpuS);
+  const xb = bare.perCpuS && f.perCpuS !== null ? (f.perCpuS / bare.perCpuS).toFixed(2) : '-';
+  const xc = cerbos?.perCpuS && f.perCpuS !== null ? (f.perCpuS / cerbos.perCpuS).toFixed(2) : '-';
+  return `${core(f).padStart(5)} ${per.padStart(9)} ${xb.padStart(7)} ${xc.padStart(8)}`;
+}
+
+export function formatTable(run: RunInfo, eq: Equivalence, cerbosRan: boolean, p1: P1, p2: P2, targets: Target[], cache?: { decisions: number; cacheHits: number }): string {
+  const out: string[] = [];
+  const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  out.push('');
+  out.push(`zt-interop bench  (${machine})`);
+  out.push(`servers pinned to core ${run.serverCpu}, wrk (1 thread, ${run.connections} connections) to core ${run.clientCpu}; ${run.rounds} interleaved rounds x ${run.seconds} s after ${run.warmup} s warm-up, median round reported; seed ${run.seed}`);
+  out.push(`mix: single = ${100 - DISTINCT_PCT}% of ${HOT_COUNT} hot requests, ${DISTINCT_PCT}% distinct (${TEMPLATE_COUNT} templates, unique resource and session ids); batch = 100 items, ${100 - BATCH_DISTINCT_ITEMS} hot + ${BATCH_DISTINCT_ITEMS} unique records`);
+  out.push(`decisions of the benchmark requests: ${eq.permits} permit, ${eq.denies} deny${cerbosRan ? `; Cerbos identical on ${eq.same}/${eq.checked}` : ''}`);
+  out.push('');
+  out.push('P1  POST /access/v1/evaluation');
+  out.push(`  ${'server'.padEnd(20)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'x bare'.padStart(7)} ${'x cerbos'.padStart(8)} ${'core'.padStart(5)} ${'req/cpu-s'.padStart(9)} ${'x bare'.padStart(7)} ${'x cerbos'.padStart(8)}  req/s per round`);
+  for (const f of [p1.bare, p1.cached, p1.uncached, p1.cerbos]) {
+    if (!f) continue;
+    const xc = p1.cerbos ? (f.rps / p1.cerbos.rps).toFixed(2) : '-';
+    out.push(`  ${f.label.padEnd(20)} ${fmt(f.rps).padStart(9)} ${fmt(f.p50Ms, 2).padStart(7)} ${fmt(f.p99Ms, 2).padStart(7)} ${String(f.errors).padStart(6)} ${(f.rps / p1.bare.rps).toFixed(2).padStart(7)} ${xc.padStart(8)} ${cpuCols(f, p1.bare, p1.cerbos)}  ${f.rounds.map((x) => fmt(x)).join(' / ')}`);
+  }
+  out.push('');
+  out.push('P2  POST /access/v1/evaluations, 100 items per call');
+  out.push(`  ${'server'.padEnd(20)} ${'calls/s'.padStart(9)} ${'decisions/s'.padStart(12)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'x cerbos'.padStart(8)} ${'core'.padStart(5)} ${'dec/cpu-s'.padStart(9)} ${'x cerbos'.padStart(8)}  decisions/s per round`);
+  for (const f of [p2.cached, p2.uncached, p2.cerbos]) {
+    if (!f) continue;
+    const xc = p2.cerbos ? (f.decisionsPerS / p2.cerbos.decisionsPerS).toFixed(2) : '-';
+    const perCpu = f.perCpuS === null ? '-' : fmt(f.perCpuS * 100);
+    const xcCpu = p2.cerbos?.perCpuS && f.perCpuS !== null ? (f.perCpuS / p2.cerbos.perCpuS).toFixed(2) : '-';
+    out.push(`  ${f.label.padEnd(20)} ${fmt(f.rps).padStart(9)} ${fmt(f.decisionsPerS).padStart(12)} ${fmt(f.p99Ms, 2).padStart(7)} ${String(f.errors).padStart(6)} ${xc.padStart(8)} ${core(f).padStart(5)} ${perCpu.padStart(9)} ${xcCpu.padStart(8)}  ${f.rounds.map((x) => fmt(x * 100)).join(' / ')}`);
+  }
+  out.push('  (core: share of core 0 the server got, median round; per cpu-s: the rate per CPU-second the server used,');
+  out.push('   which takes out what neighbours on this shared machine took; the targets use the plain rates)');
+  if (cache) out.push(`\nreference cached: ${fmt(cache.decisions)} decisions, ${((100 * cache.cacheHits) / Math.max(1, cache.decisions)).toFixed(1)}% from its cache (warm-up and equivalence check included)`);
+  out.push('');
+  out.push('targets (QUALITY.md)');
+  for (const x of targets) {
+    const v = x.value === null ? 'n/a' : x.value.toFixed(2);
+    const verdict = x.met === null ? 'NOT MEASURED' : x.met ? 'met' : 'MISSED';
+    out.push(`  ${x.id}  ${x.what.padEnd(58)} ${v.padStart(7)}  target ${x.target.padEnd(7)} ${verdict}${x.note ? `  (${x.note})` : ''}`);
+  }
+  const withErrors = [p1.bare, p1.cached, p1.uncached, p1.cerbos, p2.cached, p2.uncached, p2.cerbos].filter((f): f is Figure => f !== undefined && f.errors > 0);
+  if (withErrors.length) out.push(`  WARNING: wrk saw socket errors or non-2xx answers in: ${withErrors.map((f) => `${f.id} (${f.errors})`).join(', ')}`);
+  const missed = targets.filter((x) => x.met === false);
+  if (missed.length) out.push(`\n*** ${missed.length} TARGET(S) MISSED: ${missed.map((x) => `${x.id} ${x.what}`).join('; ')} ***`);
+  return out.join('\n');
+}
