@@ -8,7 +8,7 @@ import {
 } from './src/decision/search.js';
 import { PdpMetadata } from './src/decision/discovery.js';
 import { ErrorBody, ItemError } from './src/decision/error.js';
-import { ZtDecisionContext } from './src/decision/zt-context.js';
+import { Obligation, ZtDecisionContext } from './src/decision/zt-context.js';
 
 export const validate = {
   evaluationRequest: validatorFor(EvaluationRequest),
@@ -25,6 +25,7 @@ export const validate = {
   errorBody: validatorFor(ErrorBody),
   itemError: validatorFor(ItemError),
   ztDecisionContext: validatorFor(ZtDecisionContext),
+  obligation: validatorFor(Obligation),
 };
 
 export type { EvaluationRequest, EvaluationResponse } from './src/decision/evaluation.js';
@@ -36,4 +37,5 @@ export type { RequestContext, AuthorizationDetail } from './src/decision/request
 export type { ZtDecisionContext, Obligation } from './src/decision/zt-context.js';
 export { OBLIGATION_TYPES, REASON_CODE_PATTERN, REASON_CODES, type ReasonCode, isAllowedReasonCode, TRUST_LEVELS, type TrustLevel, trustLevelOf } from './src/decision/zt-context.js';
 export { ERROR_CODES, type ErrorCode, type ErrorBody } from './src/decision/error.js';
+export { DECISION_PATHS } from './src/index.js';
 export { CONFORMANCE_CLASSES, type ConformanceClass, classUrn, CLASS_URN_PREFIX, type PdpMetadata } from './src/decision/discovery.js';

@@ -1,19 +1,12 @@
 // Learns what a target is before any check runs: whether it answers, where its endpoints
 // are (AuthZEN 1.0 Section 9: advertised URLs win over default paths) and what it claims.
-import { CLASS_URN_PREFIX, CONFORMANCE_CLASSES, type ConformanceClass, type PdpMetadata } from '../../schemas/decision.js';
+import { CLASS_URN_PREFIX, CONFORMANCE_CLASSES, DECISION_PATHS, type ConformanceClass, type PdpMetadata } from '../../schemas/decision.js';
 import { validate } from '../../schemas/decision.js';
 import type { Endpoints } from './check.js';
 import { HarnessError } from './failure.js';
 import { TransportError, type TargetClient } from './http-client.js';
 
-export const DEFAULT_PATHS: Endpoints = {
-  evaluation: '/access/v1/evaluation',
-  evaluations: '/access/v1/evaluations',
-  searchSubject: '/access/v1/search/subject',
-  searchResource: '/access/v1/search/resource',
-  searchAction: '/access/v1/search/action',
-  discovery: '/.well-known/authzen-configuration',
-};
+export const DEFAULT_PATHS: Endpoints = { ...DECISION_PATHS };
 
 export interface TargetProfile {
   metadata: PdpMetadata | undefined;

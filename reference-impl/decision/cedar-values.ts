@@ -73,11 +73,11 @@ export function toCedarValue(v: unknown): CedarValueJson | undefined {
   }
 }
 
-/** A JSON object as a Cedar record; with `keep`, only those top-level members (what policies can read). */
-export function toCedarRecord(obj: Record<string, unknown>, keep?: ReadonlySet<string>): Record<string, CedarValueJson> {
+/** A JSON object as a Cedar record (see toCedarValue). */
+export function toCedarRecord(obj: Record<string, unknown>): Record<string, CedarValueJson> {
   const out: Record<string, CedarValueJson> = {};
   for (const key of Object.keys(obj)) {
-    if (ESCAPES.has(key) || (keep !== undefined && !keep.has(key))) continue;
+    if (ESCAPES.has(key)) continue;
     if (!isWellFormed.call(key)) throw new CedarInputError('a member name holds a lone surrogate');
     const c = toCedarValue(obj[key]);
     if (c !== undefined) out[key] = c;

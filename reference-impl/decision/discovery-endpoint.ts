@@ -2,17 +2,11 @@
 // authentication (DEC-082). policy_decision_point is the configured issuer or else the
 // base URL the document was fetched from (DEC-041), and every endpoint URL is absolute.
 import type { IncomingMessage } from 'node:http';
-import { classUrn, type PdpMetadata } from '../../schemas/decision.js';
+import { DECISION_PATHS, classUrn, type PdpMetadata } from '../../schemas/decision.js';
 import { ZTI_LIMITS } from './limits.js';
 
-export const PATHS = {
-  evaluation: '/access/v1/evaluation',
-  evaluations: '/access/v1/evaluations',
-  searchSubject: '/access/v1/search/subject',
-  searchResource: '/access/v1/search/resource',
-  searchAction: '/access/v1/search/action',
-  discovery: '/.well-known/authzen-configuration',
-} as const;
+/** The default paths, shared with the harness (AuthZEN 1.0 Section 10.1). */
+export const PATHS = DECISION_PATHS;
 
 // DEC-043: the conformance classes the reference PE claims.
 const CAPABILITIES = (['authzen-core', 'authzen-batch', 'authzen-search', 'authzen-discovery', 'pe-zt'] as const).map(classUrn);

@@ -7,13 +7,10 @@
 //   @step_up_acr("a b")        forbid only: acr values that would lift the forbid (RFC 9470)
 //   @step_up_max_age("300")    forbid only: maximum authentication age that would lift it
 //   @ttl_s("30")               upper bound of ttl_s when the policy determines the decision
-import { Obligation as ObligationSchema } from '../../schemas/src/decision/zt-context.js';
-import { validatorFor } from '../../schemas/validators.js';
-import type { Obligation } from '../../schemas/decision.js';
+import { validate, type Obligation } from '../../schemas/decision.js';
 import { ConfigError } from '../errors.js';
 import { isAcceptableReasonCode } from './reason-codes.js';
 
-const validObligation = validatorFor(ObligationSchema);
 
 export interface StepUpHint { acr?: string; maxAge?: number }
 
@@ -58,7 +55,7 @@ export function readAnnotations(
     }
     if (!Array.isArray(parsed)) throw fail('@obligations is not a JSON array', 'write a JSON array such as [{"type":"log","level":"audit"}]');
     parsed.forEach((o, i) => {
-      const bad = validObligation.firstError(o);
+      const bad = validate.obligation.firstError(o);
       if (bad) throw fail(`@obligations[${i}]: ${bad.description}`, 'use one of the obligation types log, notify, watermark, max_duration with its members (spec/decision.md section 1.7)');
     });
     meta.obligations = parsed as Obligation[];

@@ -33,6 +33,16 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
   harness: { 'results': ResultsFile },
 };
 
+/** AuthZEN 1.0 Section 10.1: the default path of each endpoint, relative to the PE's base URL. */
+export const DECISION_PATHS = {
+  evaluation: '/access/v1/evaluation',
+  evaluations: '/access/v1/evaluations',
+  searchSubject: '/access/v1/search/subject',
+  searchResource: '/access/v1/search/resource',
+  searchAction: '/access/v1/search/action',
+  discovery: '/.well-known/authzen-configuration',
+} as const;
+
 export interface Endpoint {
   operationId: string;
   method: 'get' | 'post';
@@ -48,10 +58,10 @@ const POST_ERRORS = [400, 401, 403, 413, 415, 429, 500];
 
 /** Every HTTP endpoint the suite defines; the OpenAPI document is generated from this list. */
 export const ENDPOINTS: Endpoint[] = [
-  { operationId: 'evaluation', method: 'post', path: '/access/v1/evaluation', summary: 'Access Evaluation', request: EvaluationRequest, response: EvaluationResponse, errors: POST_ERRORS },
-  { operationId: 'evaluations', method: 'post', path: '/access/v1/evaluations', summary: 'Access Evaluations (batch)', request: EvaluationsRequest, response: EvaluationsResponse, errors: POST_ERRORS },
-  { operationId: 'searchSubject', method: 'post', path: '/access/v1/search/subject', summary: 'Subject Search', request: SubjectSearchRequest, response: SubjectSearchResponse, errors: POST_ERRORS },
-  { operationId: 'searchResource', method: 'post', path: '/access/v1/search/resource', summary: 'Resource Search', request: ResourceSearchRequest, response: ResourceSearchResponse, errors: POST_ERRORS },
-  { operationId: 'searchAction', method: 'post', path: '/access/v1/search/action', summary: 'Action Search', request: ActionSearchRequest, response: ActionSearchResponse, errors: POST_ERRORS },
-  { operationId: 'discovery', method: 'get', path: '/.well-known/authzen-configuration', summary: 'PDP metadata', response: PdpMetadata, errors: [404, 500] },
+  { operationId: 'evaluation', method: 'post', path: DECISION_PATHS.evaluation, summary: 'Access Evaluation', request: EvaluationRequest, response: EvaluationResponse, errors: POST_ERRORS },
+  { operationId: 'evaluations', method: 'post', path: DECISION_PATHS.evaluations, summary: 'Access Evaluations (batch)', request: EvaluationsRequest, response: EvaluationsResponse, errors: POST_ERRORS },
+  { operationId: 'searchSubject', method: 'post', path: DECISION_PATHS.searchSubject, summary: 'Subject Search', request: SubjectSearchRequest, response: SubjectSearchResponse, errors: POST_ERRORS },
+  { operationId: 'searchResource', method: 'post', path: DECISION_PATHS.searchResource, summary: 'Resource Search', request: ResourceSearchRequest, response: ResourceSearchResponse, errors: POST_ERRORS },
+  { operationId: 'searchAction', method: 'post', path: DECISION_PATHS.searchAction, summary: 'Action Search', request: ActionSearchRequest, response: ActionSearchResponse, errors: POST_ERRORS },
+  { operationId: 'discovery', method: 'get', path: DECISION_PATHS.discovery, summary: 'PDP metadata', response: PdpMetadata, errors: [404, 500] },
 ];

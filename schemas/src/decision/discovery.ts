@@ -18,7 +18,7 @@ export const ZtiLimits = Type.Object({
   max_depth: Type.Integer({ minimum: 32, description: 'Deepest JSON nesting accepted; deeper gets 400.' }),
   max_evaluations: Type.Integer({ minimum: 100, description: 'Most items in one batch; more gets 413.' }),
   max_page_limit: Type.Integer({ minimum: 1, description: 'Largest page a search returns.' }),
-}, { additionalProperties: true, title: 'ZtiLimits', description: 'The input limits of a pe-zt PE (DEC-065).' });
+}, { additionalProperties: true, title: 'ZtiLimits', description: 'The input limits of a pe-zt PE (DEC-043, DEC-074).' });
 
 export const PdpMetadata = Type.Object({
   policy_decision_point: Url,

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { meta } from '../ids.js';
 
 // AuthZEN 1.0 Section 5 (Information Model). Unknown members are allowed on purpose:
-// AuthZEN requires receivers to ignore unknown fields (DEC-014).
+// AuthZEN requires receivers to ignore unknown fields (DEC-007).
 const Properties = Type.Object({}, {
   additionalProperties: true,
   description: 'Additional attributes, any JSON values (AuthZEN "properties").',

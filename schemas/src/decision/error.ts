@@ -23,7 +23,7 @@ export const ErrorBody = Type.Object({
 }, {
   additionalProperties: true,
   ...meta('decision', 'error', 'ErrorBody',
-    'The typed error body of every 4xx and 5xx answer under the pe-zt class (DEC-060).',
+    'The typed error body of every 4xx and 5xx answer under the pe-zt class (DEC-070).',
     [{ error: 'invalid_request', error_description: 'subject.id must be a string', pointer: '/subject/id' }]),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
@@ -37,6 +37,6 @@ export const ItemError = Type.Object({
 }, {
   additionalProperties: true,
   ...meta('decision', 'item-error', 'ItemError',
-    'The error of one item of a batch: its decision is false and this is its context.error (DEC-024).',
+    'The error of one item of a batch: its decision is false and this is its context.error (DEC-025).',
     [{ status: 400, message: 'evaluations[1].resource is missing and no default is given', code: 'invalid_request', pointer: '/evaluations/1/resource' }]),
 });

@@ -3,7 +3,7 @@ import { meta } from '../ids.js';
 
 // The zero-trust inputs a PEP passes in the AuthZEN request context. Every member is
 // optional and unknown members are allowed, so a plain AuthZEN context stays valid;
-// when a typed member is present it must have its documented type (DEC-030).
+// when a typed member is present it must have its documented type (DEC-057).
 
 const PostureClaims = Type.Object({
   disk_encrypted: Type.Optional(Type.Boolean()),

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { meta } from '../ids.js';
 
 // The zero-trust profile of a decision, carried in the AuthZEN response context under
-// the single member "zti" so that a plain AuthZEN PEP can ignore it (DEC-040).
+// the single member "zti" so that a plain AuthZEN PEP can ignore it (DEC-050).
 
 export const REASON_CODE_PATTERN = '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+$';
 
@@ -60,7 +60,7 @@ const MaxDurationObligation = Type.Object({
 
 export const Obligation = Type.Union([LogObligation, NotifyObligation, WatermarkObligation, MaxDurationObligation], {
   ...meta('decision', 'obligation', 'Obligation',
-    'Something the PEP must do for the decision to stand. A PEP that cannot fulfil an obligation must deny (DEC-044).',
+    'Something the PEP must do for the decision to stand. Its type is one of the registry (DEC-055); a PEP that cannot fulfil an obligation must deny (part 6, enforcement).',
     [{ type: 'log', level: 'audit' }, { type: 'max_duration', seconds: 30 }]),
 });
 export type Obligation = Static<typeof Obligation>;
