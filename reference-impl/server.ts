@@ -84,7 +84,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const entities = loadEntities(entitiesFile);
 
   const engine = new CedarEngine(policies, entities, defaultTtlS);
-  const decider = new Decider(engine, policies.version, cacheSize, decisionIds());
+  const decider = new Decider(engine, cacheSize, decisionIds());
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
   let boundHost = host;

@@ -8,9 +8,15 @@ import {
 } from './src/decision/search.js';
 import { PdpMetadata } from './src/decision/discovery.js';
 import { ErrorBody, ItemError } from './src/decision/error.js';
+import { Action, Resource, Subject } from './src/decision/entities.js';
+import { RequestContext } from './src/decision/request-context.js';
 import { Obligation, ZtDecisionContext } from './src/decision/zt-context.js';
 
 export const validate = {
+  subject: validatorFor(Subject),
+  action: validatorFor(Action),
+  resource: validatorFor(Resource),
+  requestContext: validatorFor(RequestContext),
   evaluationRequest: validatorFor(EvaluationRequest),
   evaluationResponse: validatorFor(EvaluationResponse),
   evaluationsRequest: validatorFor(EvaluationsRequest),

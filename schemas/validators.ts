@@ -15,8 +15,10 @@ for (const family of Object.values(SCHEMAS)) for (const schema of Object.values(
 export interface Invalid {
   /** JSON Pointer (RFC 6901) to the offending member. */
   pointer: string;
-  /** What is wrong, naming the member, e.g. "/subject/id must be string". */
+  /** What is wrong, naming the member, e.g. "/subject/id must be a string". */
   description: string;
+  /** The same without the member, e.g. "must be a string". */
+  problem: string;
 }
 
 export type Validator<T> = ((value: unknown) => value is T) & { schemaId: string; firstError(value: unknown): Invalid | undefined };
@@ -33,7 +35,7 @@ export function validatorFor<S extends TSchema>(schema: S): Validator<Static<S>>
 }
 
 export function describe(e: ErrorObject | undefined): Invalid {
-  if (!e) return { pointer: '', description: 'the message does not match its schema' };
+  if (!e) return { pointer: '', description: 'the message does not match its schema', problem: 'does not match its schema' };
   let pointer = e.instancePath;
   let what: string;
   switch (e.keyword) {
@@ -48,7 +50,7 @@ export function describe(e: ErrorObject | undefined): Invalid {
     case 'enum': what = `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`; break;
     default: what = e.message ?? 'is invalid';
   }
-  return { pointer, description: `${pointer === '' ? 'the body' : pointer} ${what}` };
+  return { pointer, description: `${pointer === '' ? 'the body' : pointer} ${what}`, problem: what };
 }
 
 const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);

@@ -37,6 +37,11 @@ export interface Projected {
   durationS: number | undefined;
 }
 
+/** A request object cut down to what policies read, and its canonical serialization. */
+interface ProjectedPart { value: unknown; canon: string }
+const EMPTY_CONTEXT: ProjectedPart = { value: {}, canon: '{}' };
+const NO_PROPS: ProjectedPart = { value: undefined, canon: 'null' };
+
 /** A stored entity as Cedar gets it: attributes and parents cut down to what policies read. */
 interface Prepared { json: EntityJson; ancestors: readonly EntityJson[] }
 
@@ -47,6 +52,13 @@ export class CedarEngine {
   private readonly paths: AccessPaths;
   private readonly sets: ActionPolicySets | undefined;
   private readonly prepared = new WeakMap<StoredEntity, Prepared>();
+  /**
+   * Projections of request objects, by identity: the items of a batch share their default
+   * subject and context objects, so each is cut down and serialized once per batch rather
+   * than once per item. Request objects are never mutated after parsing.
+   */
+  private readonly contexts = new WeakMap<object, ProjectedPart>();
+  private readonly props = new WeakMap<object, ProjectedPart>();
 
   /** `narrow` false: hand Cedar every policy, entity and member (to check that narrowing changes nothing). */
   constructor(
@@ -76,32 +88,51 @@ export class CedarEngine {
   project(input: DecisionInput): Projected {
     const duration = input.context?.['requested_duration_s'];
     const durationS = typeof duration === 'number' && Number.isSafeInteger(duration) && duration > 0 ? duration : undefined;
-    const context = input.context === undefined ? {} : project(input.context, this.paths.context);
-    const side = (type: string, id: string, props: Record<string, unknown> | undefined): Side =>
-      ({ uid: { type, id }, props: props === undefined ? undefined : project(props, this.paths.attrs) });
+    const ctx = input.context === undefined ? EMPTY_CONTEXT : this.projectOnce(this.contexts, input.context, this.paths.context);
+    const context = ctx.value;
     let principal: Side, action: Side, resource: Side;
+    let pp: ProjectedPart, rp: ProjectedPart, ap: ProjectedPart;
     try {
-      principal = side(cedarType(input.subject.type), cedarId(input.subject.id), input.subject.properties);
-      resource = side(cedarType(input.resource.type), cedarId(input.resource.id), input.resource.properties);
-      action = side('Action', cedarId(input.action.name), input.action.properties);
+      pp = this.projectProps(input.subject.properties);
+      rp = this.projectProps(input.resource.properties);
+      ap = this.projectProps(input.action.properties);
+      principal = { uid: { type: cedarType(input.subject.type), id: cedarId(input.subject.id) }, props: pp.value };
+      resource = { uid: { type: cedarType(input.resource.type), id: cedarId(input.resource.id) }, props: rp.value };
+      action = { uid: { type: 'Action', id: cedarId(input.action.name) }, props: ap.value };
     } catch (e) {
       const none: Side = { uid: { type: '', id: '' }, props: undefined };
       const message = e instanceof CedarInputError ? e.message : 'the request cannot be evaluated';
       return { key: `!${canonicalJson(input)}`, invalid: message, principal: none, action: none, resource: none, context, durationS };
     }
-    const classes = new Map<string, string>();
-    const idKey = ({ type, id }: Uid): string => {
-      const k = `${type}\u0000${id}`;
-      if (type === 'Action' || this.entities.mentioned.has(k) || this.paths.literals.has(k)) return `=${type}\u0000${id}`;
-      let c = classes.get(k);
-      if (c === undefined) { c = `#${type}\u0000${classes.size}`; classes.set(k, c); }
-      return c;
-    };
-    const key = canonicalJson([
-      idKey(principal.uid), principal.props ?? null, idKey(resource.uid), resource.props ?? null,
-      action.uid.id, action.props ?? null, context, durationS ?? null,
-    ]);
+    // An id that neither the store nor a policy names is keyed only by its place among such
+    // ids: #0 for the first, #1 for a second, different one.
+    const pk = this.idKey(principal.uid);
+    const same = principal.uid.type === resource.uid.type && principal.uid.id === resource.uid.id;
+    const rk = this.idKey(resource.uid) ?? `#${resource.uid.type}\u0000${pk === undefined && !same ? 1 : 0}`;
+    // canonicalJson of [principal id, its props, resource id, its props, action, its props,
+    // context, duration], assembled from the parts' memoised serializations.
+    const key = `[${JSON.stringify(pk ?? `#${principal.uid.type}\u00000`)},${pp.canon},${JSON.stringify(rk)},${rp.canon},${JSON.stringify(action.uid.id)},${ap.canon},${ctx.canon},${durationS ?? 'null'}]`;
     return { key, principal, action, resource, context, durationS };
+  }
+
+  /** The key of an entity some policy or the store names; undefined for an id nobody names. */
+  private idKey({ type, id }: Uid): string | undefined {
+    const k = `${type}\u0000${id}`;
+    return type === 'Action' || this.entities.mentioned.has(k) || this.paths.literals.has(k) ? `=${k}` : undefined;
+  }
+
+  private projectProps(props: Record<string, unknown> | undefined): ProjectedPart {
+    return props === undefined ? NO_PROPS : this.projectOnce(this.props, props, this.paths.attrs);
+  }
+
+  private projectOnce(memo: WeakMap<object, ProjectedPart>, v: Record<string, unknown>, paths: AccessPaths['context']): ProjectedPart {
+    let part = memo.get(v);
+    if (part === undefined) {
+      const value = project(v, paths);
+      part = { value, canon: canonicalJson(value) };
+      memo.set(v, part);
+    }
+    return part;
   }
 
   run(q: Projected): Verdict {

@@ -6,12 +6,14 @@ import { EVALUATIONS_SEMANTICS, validate } from '../../schemas/decision.js';
 import { escapePointer } from '../../schemas/validators.js';
 import { HttpError } from '../errors.js';
 import { parseJsonObject } from '../lib/json-body.js';
+import type { DecisionInput } from './cedar-engine.js';
 import type { Decider } from './decider.js';
 import { ZTI_LIMITS } from './limits.js';
 import { invalidRequest } from './request-errors.js';
 
 const MEMBERS = ['subject', 'action', 'resource', 'context'] as const;
 const REQUIRED = ['subject', 'action', 'resource'] as const;
+const MEMBER_SCHEMAS = { subject: validate.subject, action: validate.action, resource: validate.resource, context: validate.requestContext };
 
 type Semantic = (typeof EVALUATIONS_SEMANTICS)[number];
 interface ItemAnswer { decision: boolean; json: string }
@@ -73,12 +75,20 @@ function evaluateItem(decider: Decider, defaults: Record<string, unknown>, item:
   for (const m of REQUIRED) {
     if (merged[m] === undefined) return itemError(decider, i, `/${m}`, `evaluations[${i}].${m} is missing and no default ${m} is given`);
   }
-  if (!validate.evaluationRequest(merged)) {
-    // Defaults passed the schema already, so the fault lies in the item's own members.
-    const bad = validate.evaluationRequest.firstError(merged);
-    return itemError(decider, i, bad?.pointer ?? '', `evaluations[${i}]: ${bad?.description ?? 'does not match the schema'}`);
+  // The defaults passed the schema with the rest of the request, so only the item's own
+  // members are checked, in schema order: the same first fault as checking the merged item,
+  // without validating the defaults again for every item.
+  for (const m of MEMBERS) {
+    const v = own[m];
+    if (v === undefined) continue;
+    const check = MEMBER_SCHEMAS[m];
+    if (!check(v)) {
+      const bad = check.firstError(v);
+      return itemError(decider, i, `/${m}${bad?.pointer ?? ''}`, `evaluations[${i}]: /${m}${bad?.pointer ?? ''} ${bad?.problem ?? 'does not match the schema'}`);
+    }
   }
-  const r = decider.decide(merged, now);
+  // Every required member is present and every member passed its schema: an EvaluationRequest.
+  const r = decider.decide(merged as unknown as DecisionInput, now);
   return { decision: r.decision, json: decider.json(r) };
 }
 

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate } from '../../schemas/decision.js';
 import { ALICE, HANDBOOK, at, startTestPe, type Reply, type TestPe } from '../test-support.js';
@@ -56,6 +57,24 @@ describe('PEP authentication', () => {
       const res = await t.post(EVAL, VALID, { anonymous: true, headers: { authorization: `Bearer ${token}` } });
       expectError(res, 401, 'unauthorized');
       expect(res.headers['www-authenticate']).toBe('Bearer realm="zt-interop", error="invalid_token"');
+    }
+  });
+
+  it('checks every request of a keep-alive connection, not only its first', async () => {
+    const conn = new Client(t.pe.url, { pipelining: 1 });
+    try {
+      const send = async (authorization: string | undefined) => {
+        const res = await conn.request({ method: 'POST', path: EVAL, headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) }, body: JSON.stringify(VALID) });
+        await res.body.dump();
+        return res.statusCode;
+      };
+      const good = `Bearer ${t.pe.tokens[0] ?? ''}`;
+      expect(await send(good)).toBe(200);
+      expect(await send(`${good}x`)).toBe(401);
+      expect(await send(undefined)).toBe(401);
+      expect(await send(good)).toBe(200);
+    } finally {
+      await conn.close();
     }
   });
 

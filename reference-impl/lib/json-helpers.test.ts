@@ -25,15 +25,17 @@ describe('canonicalJson', () => {
 });
 
 describe('TtlCache', () => {
-  it('expires entries, evicts the least recently used, and keeps nothing at capacity 0 or ttl 0', () => {
+  it('expires entries, evicts the oldest inserted when full, and keeps nothing at capacity 0 or ttl 0', () => {
     const c = new TtlCache<number>(2);
     c.set('a', 1, 1000, 0);
     c.set('b', 2, 1000, 0);
-    expect(c.get('a', 10)).toBe(1); // a is now the most recent
+    expect(c.get('a', 10)).toBe(1); // a hit does not reorder
     c.set('c', 3, 1000, 10);
-    expect(c.get('b', 10)).toBeUndefined();
-    expect(c.get('a', 10)).toBe(1);
-    expect(c.get('a', 1000)).toBeUndefined();
+    expect(c.size).toBe(2);
+    expect(c.get('a', 10)).toBeUndefined();
+    expect(c.get('b', 10)).toBe(2);
+    expect(c.get('b', 1000)).toBeUndefined();
+    expect(c.get('c', 1009)).toBe(3);
     c.set('z', 9, 0, 0);
     expect(c.get('z', 0)).toBeUndefined();
     const off = new TtlCache<number>(0);

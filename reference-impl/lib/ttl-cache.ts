@@ -1,5 +1,7 @@
-// A bounded map whose entries expire: least recently used entries are evicted first
-// (a Map keeps insertion order, and a hit re-inserts its entry at the end).
+// A bounded map whose entries expire. When full, the oldest inserted entry is evicted
+// (a Map keeps insertion order). A hit does not reorder: moving the entry costs a Map
+// delete and insert on every cached decision (about 8% of a cached request in the bench
+// profile), and every entry leaves within its TTL anyway, so recency buys little.
 
 interface Entry<V> { value: V; expiresAt: number }
 
@@ -15,9 +17,10 @@ export class TtlCache<V> {
   get(key: string, now: number): V | undefined {
     const e = this.map.get(key);
     if (e === undefined) return undefined;
-    this.map.delete(key);
-    if (e.expiresAt <= now) return undefined;
-    this.map.set(key, e);
+    if (e.expiresAt <= now) {
+      this.map.delete(key);
+      return undefined;
+    }
     return e.value;
   }
 
