@@ -129,3 +129,18 @@ describe('zti vectors validate', () => {
     expect(err).toMatch(/x\.json: \/requirements\/0: .*DEC-999.* — fix: /);
   });
 });
+
+describe('zti test with credentials the target refuses', () => {
+  it('stops with one configuration error (exit 2) instead of failing every check', async () => {
+    const saved = process.env.ZTI_TOKEN;
+    process.env.ZTI_TOKEN = 'not-the-token';
+    try {
+      await expect(testCommand({ target: pe.url, runs: '1' }, quiet)).rejects.toThrow(/answered 401 to the credentials the harness sent .*\$ZTI_TOKEN/);
+      delete process.env.ZTI_TOKEN;
+      await expect(testCommand({ target: pe.url, runs: '1' }, quiet)).rejects.toThrow(/answered 401 to a request without credentials/);
+    } finally {
+      if (saved === undefined) delete process.env.ZTI_TOKEN;
+      else process.env.ZTI_TOKEN = saved;
+    }
+  });
+});

@@ -25,7 +25,10 @@ export async function probeTarget(http: TargetClient): Promise<TargetProfile> {
   }
   http.take();
   const metadata = res.status === 200 && validate.pdpMetadata(res.json) ? res.json : undefined;
-  if (!metadata) return { metadata: undefined, endpoints: { ...DEFAULT_PATHS }, claimed: [] };
+  if (!metadata) {
+    await checkCredentials(http, DEFAULT_PATHS.evaluation);
+    return { metadata: undefined, endpoints: { ...DEFAULT_PATHS }, claimed: [] };
+  }
   const endpoints: Endpoints = {
     evaluation: metadata.access_evaluation_endpoint,
     evaluations: metadata.access_evaluations_endpoint ?? DEFAULT_PATHS.evaluations,
@@ -41,5 +44,22 @@ export async function probeTarget(http: TargetClient): Promise<TargetProfile> {
     const c = urn.startsWith(CLASS_URN_PREFIX) ? urn.slice(CLASS_URN_PREFIX.length) : '';
     if ((CONFORMANCE_CLASSES as readonly string[]).includes(c)) claimed.add(c as ConformanceClass);
   }
+  await checkCredentials(http, endpoints.evaluation);
   return { metadata, endpoints, claimed: [...claimed] };
+}
+
+/**
+ * Without credentials the target accepts, every check would fail on a 401 and hide what is
+ * actually wrong; that is a configuration error (exit 2), said once.
+ */
+async function checkCredentials(http: TargetClient, evaluation: string): Promise<void> {
+  const probe = { subject: { type: 'user', id: 'zti-preflight' }, action: { name: 'read' }, resource: { type: 'document', id: 'zti-preflight' } };
+  const res = await http.post(evaluation, probe).catch((e: unknown) => {
+    if (e instanceof TransportError) throw new HarnessError(`the target did not answer an evaluation request at ${evaluation}: ${e.exchange.error ?? e.message}`, e.exchange);
+    throw e;
+  });
+  http.take();
+  if (res.status !== 401 && res.status !== 403) return;
+  const given = http.options.auth !== undefined;
+  throw new HarnessError(`the target answered ${res.status} to ${given ? 'the credentials the harness sent' : 'a request without credentials'}${res.headers['www-authenticate'] ? ` (WWW-Authenticate: ${res.headers['www-authenticate']})` : ''}; ${given ? 'check' : 'give the harness'} its credentials with $ZTI_TOKEN (a bearer token) or $ZTI_AUTH_HEADER ("Name: value")`, res.exchange);
 }
