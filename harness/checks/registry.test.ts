@@ -1,0 +1,16 @@
+// Every check module has its self-test beside it (STYLE.md: each check runs against the
+// reference and against broken variants; describeCheckSuite fails a check no breakage trips).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'decision');
+
+describe('the check registry', () => {
+  it('has a self-test file beside every check module', () => {
+    const modules = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    expect(modules.length).toBeGreaterThan(0);
+    expect(modules.filter((f) => !fs.existsSync(path.join(dir, f.replace(/\.ts$/, '.test.ts'))))).toEqual([]);
+  });
+});
