@@ -35,7 +35,7 @@ export interface PeLogger {
 export interface PeOptions {
   /** Default '127.0.0.1'. */
   host?: string;
-  /** Default 0: any free port. */
+  /** Default 0: a free port. */
   port?: number;
   /** A fixture directory under vectors/fixtures/ (default 'zt-default'). */
   fixture?: string;

@@ -29,7 +29,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
     tokens, noAuth: flags.auth === false,
   });
   out(`zti serve: reference PE listening on ${pe.url}\n`);
-  if (flags.auth === false) out('  PEP authentication is OFF (--no-auth): any caller may ask for decisions.\n');
+  if (flags.auth === false) out('  PEP authentication is OFF (--no-auth): every caller may ask for decisions.\n');
   else if (tokens.length === 0) out(`  no tokens in $${envName}; generated one for this run:\n  ZTI_TOKEN=${pe.tokens[0]!}\n`);
   else out(`  accepting ${tokens.length} bearer token(s) from $${envName}\n`);
   return () => pe.close();

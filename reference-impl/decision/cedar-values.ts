@@ -34,7 +34,7 @@ export function cedarType(t: string): string {
   return out;
 }
 
-/** An entity id, which Cedar accepts as any string that is well-formed UTF-16. */
+/** An entity id: Cedar accepts every string that is well-formed UTF-16. */
 export function cedarId(id: string): string {
   if (!isWellFormed.call(id)) throw new CedarInputError('an entity id holds a lone surrogate');
   return id;

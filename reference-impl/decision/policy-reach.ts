@@ -8,7 +8,7 @@ import type { PolicyJson } from '@cedar-policy/cedar-wasm/nodejs';
 export interface PolicyReach {
   /** Some policy may read attributes or ancestors of entities other than principal, action and resource. */
   needsOtherEntities: boolean;
-  /** "type\0id" of the entities an `in` can test membership of; undefined: any entity. */
+  /** "type\0id" of the entities an `in` can test membership of; undefined: every entity. */
   inTargets: ReadonlySet<string> | undefined;
 }
 

@@ -11,7 +11,7 @@ function fail(res: HttpResponse, message: string, expect?: Expectation): never {
   throw new CheckFailure(message, res.exchange, expect ? { expect } : undefined);
 }
 
-/** The document as any PEP fetches it: GET, no credentials (DEC-082). */
+/** The document as a PEP fetches it: GET, no credentials (DEC-082). */
 async function fetchDocument(ctx: CheckContext, rule: string): Promise<{ res: HttpResponse; doc: Record<string, unknown> }> {
   const res = await ctx.http.get(ctx.endpoints.discovery, { anonymous: true });
   if (res.status !== 200 || !isObject(res.json)) fail(res, `${rule}, but GET ${ctx.endpoints.discovery} without credentials got ${res.status} and ${isObject(res.json) ? 'a JSON object' : 'no JSON object'} (DEC-040)`);

@@ -6,7 +6,7 @@ import { EvaluationResponse } from './evaluation.js';
 
 export const EVALUATIONS_SEMANTICS = ['execute_all', 'deny_on_first_deny', 'permit_on_first_permit'] as const;
 
-/** One item: any member may be left out and is then taken from the top-level default. */
+/** One item: each member may be left out and is then taken from the top-level default. */
 const EvaluationItem = Type.Object({
   subject: Type.Optional(Type.Ref(Subject)),
   action: Type.Optional(Type.Ref(Action)),
