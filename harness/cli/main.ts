@@ -4,6 +4,7 @@ import { testCommand } from './test-command.js';
 import { serveCommand } from './serve-command.js';
 import { vectorsValidateCommand, vectorsReplayCommand } from './vectors-command.js';
 import { runGen } from '../gen/run.js';
+import { reportHtmlCommand, reportMergeCommand } from './report-command.js';
 import { VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
 
@@ -70,6 +71,20 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--auth-header <header>', 'header that authenticates (prefer $ZTI_AUTH_HEADER / $ZTI_TOKEN)')
     .option('--root <dir>', 'the vectors root that ids are relative to')
     .action(async (paths: string[], flags: { target: string; authHeader?: string; root?: string }) => exit(await vectorsReplayCommand(paths, flags)));
+
+  const report = program.command('report').description('render zti test --json results as an HTML page or an implementations-by-checks matrix');
+  report.command('html')
+    .description('one run as a self-contained HTML page: verdicts, requirement sentences, failing exchanges')
+    .argument('<results>', 'results file written by zti test --json')
+    .requiredOption('--out <file>', 'HTML file to write')
+    .option('--spec <dir>', 'spec directory for the requirement sentences (default: the bundled spec/)')
+    .action((file: string, flags: Parameters<typeof reportHtmlCommand>[1]) => exit(reportHtmlCommand(file, flags)));
+  report.command('merge')
+    .description('several runs as an implementations-by-checks matrix (Markdown on stdout unless --html or --markdown)')
+    .argument('<results...>', 'results files, each optionally NAME=FILE to name its column')
+    .option('--html <file>', 'write the matrix as a self-contained HTML page')
+    .option('--markdown <file>', 'write the matrix as a Markdown table')
+    .action((files: string[], flags: Parameters<typeof reportMergeCommand>[1]) => exit(reportMergeCommand(files, flags)));
 
   program.command('gen')
     .description('regenerate JSON Schema, types, OpenAPI, spec tables and the vector manifest (same as npm run gen)')

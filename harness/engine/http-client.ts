@@ -59,12 +59,19 @@ export class TargetClient {
       body = Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
       headers['content-type'] = 'application/json';
     }
-    if (this.options.auth && !opts.anonymous) headers[this.options.auth[0].toLowerCase()] = this.options.auth[1];
+    // Credentials go only to the origin of the target under test, never to a URL a
+    // discovery document names elsewhere.
+    const auth = this.options.auth && !opts.anonymous && url.origin === new URL(this.baseUrl).origin ? this.options.auth : undefined;
+    if (auth) headers[auth[0].toLowerCase()] = auth[1];
     for (const [k, v] of Object.entries(opts.headers ?? {})) {
       if (v === null) delete headers[k.toLowerCase()];
       else headers[k.toLowerCase()] = v;
     }
-    const exchange: Exchange = { request: { method, url: url.href, headers, ...bodyFields(body) }, ms: 0 };
+    // The record is evidence that ends up in results files and reports: the credential is
+    // replaced by a marker there (a check's own deliberately bogus token stays visible).
+    const recorded = { ...headers };
+    if (auth && recorded[auth[0].toLowerCase()] === auth[1]) recorded[auth[0].toLowerCase()] = REDACTED;
+    const exchange: Exchange = { request: { method, url: url.href, headers: recorded, ...bodyFields(body) }, ms: 0 };
     this.log.push(exchange);
     const started = performance.now();
     try {
@@ -115,6 +122,9 @@ export class TargetClient {
   }
 }
 
+/** Stands for the harness's credential in recorded exchanges. */
+export const REDACTED = '[credential redacted]';
+
 /** The target closed the connection, timed out or could not be reached. */
 export class TransportError extends Error {
   constructor(message: string, readonly exchange: Exchange) {
@@ -143,12 +153,17 @@ function parseJson(text: string): unknown {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** A curl command that resends the request; credentials are read from $ZTI_AUTH, never printed. */
-export function toCurl(x: Exchange, authHeader?: string, bodyFile?: string): string {
+/**
+ * A curl command that resends the request. The credential is never printed: it is read from
+ * the environment variable zti itself reads it from ($ZTI_TOKEN for a bearer token, else
+ * $ZTI_AUTH_HEADER).
+ */
+export function toCurl(x: Exchange, bodyFile?: string): string {
   const parts = ['curl', '-sS', '-i', '-X', x.request.method, shellQuote(x.request.url)];
   for (const [k, v] of Object.entries(x.request.headers)) {
-    if (authHeader && k === authHeader.toLowerCase()) parts.push('-H', `"${k}: $ZTI_AUTH"`);
-    else parts.push('-H', shellQuote(`${k}: ${v}`));
+    if (v !== REDACTED) parts.push('-H', shellQuote(`${k}: ${v}`));
+    else if (k === 'authorization') parts.push('-H', '"authorization: Bearer $ZTI_TOKEN"');
+    else parts.push('-H', '"$ZTI_AUTH_HEADER"');
   }
   if (bodyFile) parts.push('--data-binary', shellQuote(`@${bodyFile}`));
   else if (x.request.body !== undefined) parts.push('--data-binary', shellQuote(x.request.body));

@@ -67,7 +67,8 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
         if (e instanceof CheckFailure || e instanceof TransportError) {
           const exchange = e.exchange ?? http.take().at(-1);
           const details = e instanceof CheckFailure ? e.details : undefined;
-          const verdict: Verdict = check.keyword === 'MUST' || opts.strict ? 'fail' : 'warn';
+          // A target that drops the connection breaks DEC-076, a MUST, even inside a SHOULD check.
+          const verdict: Verdict = check.keyword === 'MUST' || opts.strict || e instanceof TransportError ? 'fail' : 'warn';
           const message = e instanceof TransportError ? `the target did not answer: ${e.message}` : e.message;
           const replay = [opts.replayCommand, `--only '${check.id}'`, `--seed ${details?.seed ?? opts.seed}`, details?.path ? `--replay-path '${details.path}'` : ''].filter(Boolean).join(' ');
           failures.set(check.id, { ...(exchange ? { exchange } : {}), counterexample: details?.counterexample });
@@ -77,7 +78,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
               message, replay,
               ...(details?.seed ? { seed: details.seed } : {}),
               ...(details?.path ? { path: details.path } : {}),
-              ...(exchange ? { exchange, curl: toCurl(exchange, opts.auth?.[0]) } : {}),
+              ...(exchange ? { exchange, curl: toCurl(exchange) } : {}),
             },
           }, exchange, details?.expect);
         }

@@ -27,14 +27,23 @@ export async function probeTarget(http: TargetClient): Promise<TargetProfile> {
   const metadata = res.status === 200 && validate.pdpMetadata(res.json) ? res.json : undefined;
   if (!metadata) {
     await checkCredentials(http, DEFAULT_PATHS.evaluation);
-    return { metadata: undefined, endpoints: { ...DEFAULT_PATHS }, claimed: [] };
+    // A document served but invalid is a discovery failure to report (DEC-040), not a reason
+    // to test less.
+    return { metadata: undefined, endpoints: { ...DEFAULT_PATHS }, claimed: res.status === 200 ? ['authzen-core', 'authzen-discovery'] : [] };
   }
+  // AuthZEN 1.0 Section 9.3: metadata whose policy_decision_point is not the URL it was
+  // fetched from must not be used (DEC-041 reports it); nor is an endpoint on another origin.
+  const base = http.baseUrl.replace(/\/+$/, '');
+  const trusted = metadata.policy_decision_point.replace(/\/+$/, '') === base;
+  const origin = new URL(base).origin;
+  const use = (advertised: string | undefined, fallback: string) =>
+    trusted && advertised !== undefined && new URL(advertised).origin === origin ? advertised : fallback;
   const endpoints: Endpoints = {
-    evaluation: metadata.access_evaluation_endpoint,
-    evaluations: metadata.access_evaluations_endpoint ?? DEFAULT_PATHS.evaluations,
-    searchSubject: metadata.search_subject_endpoint ?? DEFAULT_PATHS.searchSubject,
-    searchResource: metadata.search_resource_endpoint ?? DEFAULT_PATHS.searchResource,
-    searchAction: metadata.search_action_endpoint ?? DEFAULT_PATHS.searchAction,
+    evaluation: use(metadata.access_evaluation_endpoint, DEFAULT_PATHS.evaluation),
+    evaluations: use(metadata.access_evaluations_endpoint, DEFAULT_PATHS.evaluations),
+    searchSubject: use(metadata.search_subject_endpoint, DEFAULT_PATHS.searchSubject),
+    searchResource: use(metadata.search_resource_endpoint, DEFAULT_PATHS.searchResource),
+    searchAction: use(metadata.search_action_endpoint, DEFAULT_PATHS.searchAction),
     discovery: DEFAULT_PATHS.discovery,
   };
   const claimed = new Set<ConformanceClass>(['authzen-core', 'authzen-discovery']);

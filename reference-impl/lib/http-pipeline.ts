@@ -6,7 +6,6 @@
 // (DEC-070, DEC-076) that echoes X-Request-ID (DEC-078); an unexpected exception is a 500
 // internal_error, never a crash and never a decision (DEC-077).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { HttpError } from '../errors.js';
 import type { BearerAuth } from './bearer-auth.js';
 import { sendError, sendJson } from './http-reply.js';
@@ -26,11 +25,6 @@ export interface PipelineOptions {
 
 export function requestListener(opts: PipelineOptions): RequestListener {
   const { routes, auth, maxBodyBytes } = opts;
-  // A keep-alive connection repeats the Authorization header it was verified with; hashing
-  // it again costs about 4% of a cached decision. The memo is per connection, so a caller
-  // can only ever match the value it sent itself, and any other value is checked in full.
-  // (Configured tokens are fixed for the life of the PE; revocable ones would clear this.)
-  const verifiedOn = new WeakMap<Socket, string>();
 
   const fail = (req: IncomingMessage, res: ServerResponse, requestId: string | undefined, err: unknown) => {
     if (err instanceof ClientGone) { res.destroy(); return; }
@@ -58,13 +52,9 @@ export function requestListener(opts: PipelineOptions): RequestListener {
       }
       if (req.method !== 'POST') throw methodNotAllowed(req.method, 'POST');
       // DEC-080, DEC-081: the token is checked before any of the body is read.
-      if (auth) {
-        const header = req.headers.authorization;
-        if (header === undefined || verifiedOn.get(req.socket) !== header) {
-          auth.check(header);
-          if (header !== undefined) verifiedOn.set(req.socket, header);
-        }
-      }
+      // Every request is checked in full: a per-connection memo compared with !== would leak
+      // timing to callers whose requests a proxy pools onto one connection (DEC-083).
+      auth?.check(req.headers.authorization);
       checkContentType(req.headers['content-type']);
       readBody(req, maxBodyBytes, (err, body) => {
         if (err) { fail(req, res, requestId, err); return; }

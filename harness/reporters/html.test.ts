@@ -1,0 +1,158 @@
+// The HTML report of real runs: the embedded reference (all pass) and a hostile target that
+// drops X-Request-ID and answers with markup in its headers and bodies.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferencePe, type RunningPe } from '../../reference-impl/server.js';
+import { ResultsFile } from '../../schemas/src/harness/results.js';
+import { validatorFor } from '../../schemas/validators.js';
+import { testCommand } from '../cli/test-command.js';
+import { SPEC_DIR } from '../cli/paths.js';
+import { parseRequirements } from '../gen/spec-requirements.js';
+import { jsonBody, startBrokenTarget, withJson } from '../test-support/broken-target.js';
+import { escapeHtml, MAX_BODY_CHARS, toHtml } from './html.js';
+
+const validResults = validatorFor(ResultsFile);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-html-'));
+const quiet = () => {};
+const requirements = new Map(parseRequirements(SPEC_DIR).map((r) => [r.id, r]));
+const HOSTILE = '</pre></details><script>alert(document.domain)</script><img src=https://evil.example/x.png onerror=alert(1)>';
+
+let reference: ResultsFile;
+let hostile: ResultsFile;
+let token: string;
+
+function read(file: string): ResultsFile {
+  const value = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  if (!validResults(value)) throw new Error(`${file}: ${validResults.firstError(value)?.description}`);
+  return value;
+}
+
+/** Every way an HTML page could load or run something: checked on the real tags (escaped text has no "<"). */
+function activeContent(html: string): string[] {
+  const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
+  return [
+    ...tags.filter((t) => /^<(?:script|iframe|object|embed|link|img|base|form|svg|math|frame|audio|video|source)\b/i.test(t)),
+    ...tags.filter((t) => /\son[a-z]+\s*=/i.test(t)),
+    ...tags.filter((t) => /\s(?:src|href|srcset|action|formaction|poster|data|background)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(t)),
+    ...(html.match(/@import|url\(/gi) ?? []),
+  ];
+}
+
+beforeAll(async () => {
+  const refFile = path.join(tmp, 'reference.json');
+  await testCommand({ seed: '1', runs: '3', json: refFile, evidenceDir: path.join(tmp, 'evidence') }, quiet);
+  reference = read(refFile);
+
+  let pe: RunningPe | undefined;
+  const proxy = await (async () => {
+    pe = await startReferencePe({ port: 0, logger: false });
+    return startBrokenTarget(pe.url, {
+      name: 'drops X-Request-ID and answers with markup',
+      response: (res) => {
+        const headers = Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== 'x-request-id'));
+        const body = jsonBody(res.body);
+        const broken = { ...res, headers: { ...headers, 'x-powered-by': HOSTILE } };
+        return body !== null && typeof body === 'object' && !Array.isArray(body) ? withJson(broken, { ...body, note: HOSTILE }) : broken;
+      },
+    });
+  })();
+  token = pe!.tokens[0]!;
+  process.env.ZTI_TOKEN = token;
+  try {
+    const file = path.join(tmp, 'hostile.json');
+    await testCommand({ target: proxy.url, seed: '1', runs: '3', only: ['decision/core/*'], json: file, evidenceDir: path.join(tmp, 'evidence') }, quiet);
+    hostile = read(file);
+  } finally {
+    delete process.env.ZTI_TOKEN;
+    await proxy.close();
+    await pe!.close();
+  }
+}, 120_000);
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('toHtml', () => {
+  it('shows the target, seed, classes, summary and every check with its verdict and requirement sentences', () => {
+    const html = toHtml(reference, { requirements });
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain('<span class="banner v-pass">CONFORMANT</span>');
+    expect(html).toContain(`<code>${reference.target.url}</code> (embedded reference PE)`);
+    expect(html).toContain('<dt>seed</dt><dd><code>1</code>');
+    for (const cls of reference.classes) expect(html).toContain(`<h2 id="class-${cls}">${cls} `);
+    expect(html).toContain(`<tr><th>total</th><td class="num">${reference.summary.pass}</td>`);
+    for (const c of reference.checks) {
+      expect(html).toContain(`<td class="v v-pass">PASS</td>\n<td><code>${escapeHtml(c.id)}</code>`);
+      for (const id of c.requirements) expect(html).toContain(`<code>${id}</code> (${requirements.get(id)!.keyword}) <span class="req-text">${escapeHtml(requirements.get(id)!.text)}</span>`);
+    }
+    // Passing checks carry no evidence rows.
+    expect(html).not.toContain('class="evidence"');
+  });
+
+  it('lists requirement IDs alone when no spec is given', () => {
+    const html = toHtml(reference);
+    expect(html).toContain('<span class="req"><code>DEC-010</code></span>');
+    expect(html).not.toContain('class="req-text"');
+  });
+
+  it('shows a failure with its message, replay command, curl and the HTTP exchange in a details element', () => {
+    const html = toHtml(hostile, { requirements });
+    const failed = hostile.checks.find((c) => c.id === 'decision/core/request-id-echo');
+    expect(failed?.verdict).toBe('fail');
+    expect(html).toContain('<span class="banner v-fail">NOT CONFORMANT</span>');
+    const row = html.slice(html.indexOf('<tr id="check-decision_core_request-id-echo">'));
+    expect(row).toMatch(/^<tr id="check-decision_core_request-id-echo">\n<td class="v v-fail">FAIL<\/td>/);
+    const evidence = row.slice(0, row.indexOf('</tr>', row.indexOf('class="evidence"')));
+    expect(evidence).toContain(escapeHtml(failed!.message!));
+    expect(evidence).toContain(`<pre>${escapeHtml(failed!.failure!.replay)}</pre>`);
+    expect(evidence).toContain(`<pre>${escapeHtml(failed!.failure!.curl!)}</pre>`);
+    expect(evidence).toMatch(/<details><summary>HTTP exchange: POST http:\/\/127\.0\.0\.1:\d+\/access\/v1\/evaluation → 200 \(\d+ ms\)<\/summary>/);
+    expect(evidence).toContain('x-request-id: ');
+  });
+
+  it('renders markup from a hostile target inert', () => {
+    const html = toHtml(hostile, { requirements });
+    expect(hostile.checks.some((c) => c.failure?.exchange?.response?.body.includes('<script>alert(document.domain)</script>'))).toBe(true);
+    expect(html).toContain('&lt;script&gt;alert(document.domain)&lt;/script&gt;&lt;img src=https://evil.example/x.png onerror=alert(1)&gt;');
+    expect(html).toContain('x-powered-by: &lt;/pre&gt;&lt;/details&gt;&lt;script&gt;');
+    expect(activeContent(html)).toEqual([]);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'`);
+  });
+
+  it('is one self-contained file: no scripts, no external assets, only in-page links', () => {
+    for (const html of [toHtml(reference, { requirements }), toHtml(hostile, { requirements })]) {
+      expect(activeContent(html)).toEqual([]);
+      for (const [, href] of html.matchAll(/\shref="([^"]*)"/g)) expect(href).toMatch(/^#/);
+    }
+  });
+
+  it('redacts the credentials that the results file records in the exchange', () => {
+    expect(JSON.stringify(hostile)).toContain(token);
+    const html = toHtml(hostile);
+    expect(html).not.toContain(token);
+    expect(html).toContain('authorization: [redacted]');
+  });
+
+  it('escapes every field of a hand-edited results file', () => {
+    const evil = '"><script>x()</script>\u0000';
+    const edited: ResultsFile = structuredClone(hostile);
+    edited.target.url = evil;
+    edited.seed = evil;
+    edited.classes = [evil];
+    edited.checks = edited.checks.map((c) => ({ ...c, id: evil, title: evil, requirements: [evil], classes: [evil], message: evil, failure: c.failure ? { ...c.failure, replay: evil, seed: evil, path: evil, vector_file: evil } : undefined }));
+    const html = toHtml(edited, { requirements });
+    expect(activeContent(html)).toEqual([]);
+    expect(html).not.toContain('\u0000');
+    expect(html).toContain('&quot;&gt;&lt;script&gt;x()&lt;/script&gt;\u2400');
+  });
+
+  it('cuts a huge body and says where the whole one is', () => {
+    const edited: ResultsFile = structuredClone(hostile);
+    const failed = edited.checks.find((c) => c.failure?.exchange?.response)!;
+    failed.failure!.exchange!.response!.body = 'a'.repeat(MAX_BODY_CHARS * 3);
+    const html = toHtml(edited);
+    expect(html).toContain(`… (${MAX_BODY_CHARS * 3} chars; cut here, whole in the results file)`);
+    expect(html.length).toBeLessThan(MAX_BODY_CHARS * 2 + toHtml(hostile).length);
+  });
+});
