@@ -143,14 +143,18 @@ describe('discovery', () => {
     }
   });
 
-  it('follows the Host header, and uses the configured issuer when given', async () => {
+  it('reflects only a loopback name of its own port, and uses the configured issuer when given', async () => {
     const t = await startTestPe();
     const u = await startTestPe({ issuer: 'https://pdp.example.com/' });
+    const port = new URL(t.pe.url).port;
     try {
-      const viaHost = await t.send('GET', '/.well-known/authzen-configuration', { headers: { host: 'pdp.internal:8443' } });
-      expect(at(viaHost.json, 'access_evaluation_endpoint')).toBe('http://pdp.internal:8443/access/v1/evaluation');
-      const hostile = await t.send('GET', '/.well-known/authzen-configuration', { headers: { host: 'evil"/><x' } });
-      expect(at(hostile.json, 'policy_decision_point')).toBe(t.pe.url);
+      const viaLocalhost = await t.send('GET', '/.well-known/authzen-configuration', { headers: { host: `localhost:${port}` } });
+      expect(at(viaLocalhost.json, 'access_evaluation_endpoint')).toBe(`http://localhost:${port}/access/v1/evaluation`);
+      // Any other name is what a client (or a cache in between) must not be able to plant.
+      for (const host of ['pdp.internal:8443', `evil.example:${port}`, 'localhost:1', 'evil"/><x']) {
+        const res = await t.send('GET', '/.well-known/authzen-configuration', { headers: { host } });
+        expect(at(res.json, 'policy_decision_point')).toBe(t.pe.url);
+      }
       const fixed = await u.send('GET', '/.well-known/authzen-configuration');
       expect(at(fixed.json, 'policy_decision_point')).toBe('https://pdp.example.com');
       expect(at(fixed.json, 'search_action_endpoint')).toBe('https://pdp.example.com/access/v1/search/action');

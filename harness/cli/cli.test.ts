@@ -61,12 +61,12 @@ describe('zti test', () => {
   it('exits 1 on a broken target and prints the check, requirement, replay command and curl', async () => {
     let out = '';
     const evidence = path.join(tmp, 'evidence');
-    const code = await testCommand({ target: dropsRequestId.url, seed: '3', runs: '5', only: ['decision/core/request-id-echo'], evidenceDir: evidence }, (s) => { out += s; });
+    const code = await testCommand({ target: dropsRequestId.url, seed: '3', runs: '5', only: ['decision/zt/request-id-echo'], evidenceDir: evidence }, (s) => { out += s; });
     expect(code).toBe(1);
-    expect(out).toContain('FAIL decision/core/request-id-echo [DEC-010]');
-    expect(out).toMatch(/replay: zti test --target http:\/\/127\.0\.0\.1:\d+ --only 'decision\/core\/request-id-echo' --seed 3/);
+    expect(out).toContain('FAIL decision/zt/request-id-echo [DEC-011]');
+    expect(out).toMatch(/replay: zti test --target http:\/\/127\.0\.0\.1:\d+ --only 'decision\/zt\/request-id-echo' --seed 3/);
     expect(out).toContain('curl -sS -i -X POST');
-    expect(out).toContain('"authorization: $ZTI_AUTH"');
+    expect(out).toContain('"authorization: Bearer $ZTI_TOKEN"');
     expect(out).not.toContain(pe.tokens[0]!);
     // The failing request is written as a vector that replays: failing on the broken target, passing on the reference.
     const [file] = fs.readdirSync(evidence, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
@@ -141,6 +141,37 @@ describe('zti test with credentials the target refuses', () => {
     } finally {
       if (saved === undefined) delete process.env.ZTI_TOKEN;
       else process.env.ZTI_TOKEN = saved;
+    }
+  });
+});
+
+describe('the harness keeps its credential to itself', () => {
+  it('never writes the token into JSON results, even for a failing exchange', async () => {
+    const json = path.join(tmp, 'leak.json');
+    const code = await testCommand({ target: dropsRequestId.url, seed: '3', runs: '3', only: ['decision/zt/request-id-echo'], json, evidenceDir: path.join(tmp, 'ev2') }, quiet);
+    expect(code).toBe(1);
+    const text = fs.readFileSync(json, 'utf8');
+    expect(text).toContain('[credential redacted]');
+    expect(text).not.toContain(pe.tokens[0]!);
+  });
+
+  it('sends no credential to an endpoint a discovery document names on another origin', async () => {
+    const seen: Array<string | undefined> = [];
+    const sink = await startBrokenTarget(pe.url, { name: 'records credentials', request: (req) => { seen.push(req.headers.authorization); return req; } });
+    const lure = await startBrokenTarget(pe.url, {
+      name: 'advertises an evaluation endpoint on another origin',
+      response: (res, req) => {
+        if (!req.path.startsWith('/.well-known/')) return res;
+        const doc = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>;
+        return { ...res, body: Buffer.from(JSON.stringify({ ...doc, access_evaluation_endpoint: `${sink.url}/access/v1/evaluation` })) };
+      },
+    });
+    try {
+      await testCommand({ target: lure.url, seed: '1', runs: '2', only: ['decision/core/*', 'decision/discovery/*'] }, quiet);
+      expect(seen.filter((h) => h !== undefined)).toEqual([]);
+    } finally {
+      await lure.close();
+      await sink.close();
     }
   });
 });

@@ -47,7 +47,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--fixture <name>', 'bundled fixture to load (zt-default, authzen-todo)')
     .option('--policies <dir>', 'directory of Cedar policy files (with --entities)')
     .option('--entities <file>', 'Cedar entities JSON file (with --policies)')
-    .option('--issuer <url>', 'policy_decision_point to publish (default: derived from the Host header)')
+    .option('--issuer <url>', 'policy_decision_point to publish (default: http://<listen address>, or the loopback name the client used); set it when the PE is reached under another name')
     .option('--token-env <name>', 'environment variable holding accepted bearer tokens, comma-separated', 'ZTI_PE_TOKENS')
     .addOption(new Option('--no-auth', 'accept unauthenticated PEPs (for AuthZEN interop runners; never in production)'))
     .action(async (flags: Parameters<typeof serveCommand>[0]) => {

@@ -48,8 +48,8 @@ describe('zti report html', () => {
     expect(reportHtmlCommand(brokenFile, { out }, (s) => { said += s; })).toBe(0);
     expect(said).toBe(`wrote ${out}: ${broken.checks.length} checks, NOT CONFORMANT (${broken.target.url})\n`);
     const html = fs.readFileSync(out, 'utf8');
-    expect(html).toContain('<tr id="check-decision_core_request-id-echo">\n<td class="v v-fail">FAIL</td>');
-    expect(html).toContain('<code>DEC-010</code> (MUST) <span class="req-text">When a request carries an `X-Request-ID` header');
+    expect(html).toContain('<tr id="check-decision_zt_request-id-echo">\n<td class="v v-fail">FAIL</td>');
+    expect(html).toContain('<code>DEC-011</code> (MUST) <span class="req-text">When a request carries an `X-Request-ID` header');
     expect(html).toContain('<details><summary>HTTP exchange: POST ');
     expect(html).not.toMatch(/<script|\s(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
   });
@@ -70,19 +70,19 @@ describe('zti report merge', () => {
     const missing = reference.checks.filter((c) => !broken.checks.some((b) => b.id === c.id)).length;
     expect(missing).toBeGreaterThan(0);
     const refTotals = `✓ ${reference.summary.pass}`;
-    const brokenTotals = `✓ ${broken.summary.pass} ✗ ${broken.summary.fail} — ${missing}`;
+    const brokenTotals = `✓ ${broken.summary.pass} ✗ ${broken.summary.fail} ⚠ ${broken.summary.warn} — ${missing}`;
     expect(said).toContain(`  reference: ${refTotals}\n  ${broken.target.url}: ${brokenTotals}\n`);
 
     const md = fs.readFileSync(markdown, 'utf8');
     expect(md).toContain(`| check | requirements | reference | ${broken.target.url} |`);
-    expect(md).toContain('| decision/core/request-id-echo | DEC-010 (MUST) | ✓ | ✗ |');
+    expect(md).toContain('| decision/zt/request-id-echo | DEC-011 (MUST) | ✓ | ✗ |');
     expect(md).toContain('| decision/core/valid-requests-decided | DEC-001, DEC-002, DEC-009 (MUST) | ✓ | ✓ |');
     expect(md).toMatch(/\| scenario\/\S+ \| [^|]+ \| ✓ \| — \|/);
     expect(md).toContain(`| **totals** | | ${refTotals} | ${brokenTotals} |`);
 
     const page = fs.readFileSync(html, 'utf8');
-    const row = rowOf(page, 'decision/core/request-id-echo');
-    expect(row).toContain('<code>DEC-010</code>');
+    const row = rowOf(page, 'decision/zt/request-id-echo');
+    expect(row).toContain('<code>DEC-011</code>');
     expect(row).toMatch(/<td class="v v-pass" title="PASS">✓<\/td><td class="v v-fail" title="FAIL: a decided request: when a request carries X-Request-ID[^"]*">✗<\/td>$/);
     expect(page).toContain(`<th class="num">${refTotals}</th><th class="num">${brokenTotals}</th>`);
     expect(page).not.toMatch(/<script|\s(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
@@ -92,7 +92,7 @@ describe('zti report merge', () => {
     let md = '';
     expect(reportMergeCommand([`reference=${refFile}`, `acme-pdp=${brokenFile}`], {}, (s) => { md += s; })).toBe(0);
     expect(md).toContain('| check | requirements | reference | acme-pdp |');
-    expect(md).toContain('| decision/core/request-id-echo | DEC-010 (MUST) | ✓ | ✗ |');
+    expect(md).toContain('| decision/zt/request-id-echo | DEC-011 (MUST) | ✓ | ✗ |');
   });
 });
 

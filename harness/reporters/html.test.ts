@@ -62,7 +62,7 @@ beforeAll(async () => {
   process.env.ZTI_TOKEN = token;
   try {
     const file = path.join(tmp, 'hostile.json');
-    await testCommand({ target: proxy.url, seed: '1', runs: '3', only: ['decision/core/*'], json: file, evidenceDir: path.join(tmp, 'evidence') }, quiet);
+    await testCommand({ target: proxy.url, seed: '1', runs: '3', only: ['decision/core/*', 'decision/zt/request-id-echo'], json: file, evidenceDir: path.join(tmp, 'evidence') }, quiet);
     hostile = read(file);
   } finally {
     delete process.env.ZTI_TOKEN;
@@ -98,11 +98,11 @@ describe('toHtml', () => {
 
   it('shows a failure with its message, replay command, curl and the HTTP exchange in a details element', () => {
     const html = toHtml(hostile, { requirements });
-    const failed = hostile.checks.find((c) => c.id === 'decision/core/request-id-echo');
+    const failed = hostile.checks.find((c) => c.id === 'decision/zt/request-id-echo');
     expect(failed?.verdict).toBe('fail');
     expect(html).toContain('<span class="banner v-fail">NOT CONFORMANT</span>');
-    const row = html.slice(html.indexOf('<tr id="check-decision_core_request-id-echo">'));
-    expect(row).toMatch(/^<tr id="check-decision_core_request-id-echo">\n<td class="v v-fail">FAIL<\/td>/);
+    const row = html.slice(html.indexOf('<tr id="check-decision_zt_request-id-echo">'));
+    expect(row).toMatch(/^<tr id="check-decision_zt_request-id-echo">\n<td class="v v-fail">FAIL<\/td>/);
     const evidence = row.slice(0, row.indexOf('</tr>', row.indexOf('class="evidence"')));
     expect(evidence).toContain(escapeHtml(failed!.message!));
     expect(evidence).toContain(`<pre>${escapeHtml(failed!.failure!.replay)}</pre>`);
@@ -127,9 +127,13 @@ describe('toHtml', () => {
     }
   });
 
-  it('redacts the credentials that the results file records in the exchange', () => {
-    expect(JSON.stringify(hostile)).toContain(token);
-    const html = toHtml(hostile);
+  it('never shows a credential: zti records none, and one in a hand-edited or older results file is redacted', () => {
+    expect(JSON.stringify(hostile)).not.toContain(token);
+    const edited: ResultsFile = structuredClone(hostile);
+    const failed = edited.checks.find((c) => c.failure?.exchange);
+    expect(failed).toBeDefined();
+    failed!.failure!.exchange!.request.headers['authorization'] = `Bearer ${token}`;
+    const html = toHtml(edited);
     expect(html).not.toContain(token);
     expect(html).toContain('authorization: [redacted]');
   });

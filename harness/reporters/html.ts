@@ -91,7 +91,7 @@ export function groupByClass(results: ResultsFile): [string, CheckResult[]][] {
 }
 
 // The results file records the request exactly as sent, credentials included; a report is
-// for sharing, so they are replaced (the curl line already uses $ZTI_AUTH).
+// for sharing, so they are replaced (the curl line reads it from $ZTI_TOKEN or $ZTI_AUTH_HEADER).
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|api-?key|password/i;
 
 function headerLines(headers: Record<string, string>): string {

@@ -11,8 +11,10 @@ export const PATHS = DECISION_PATHS;
 // DEC-043: the conformance classes the reference PE claims.
 const CAPABILITIES = (['authzen-core', 'authzen-batch', 'authzen-search', 'authzen-discovery', 'pe-zt'] as const).map(classUrn);
 
-// A Host header we are willing to reflect into URLs: a name or IP literal and a port.
-const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+// The Host names reflected into the document: only loopback names of this PE's own port.
+// Any other Host (a client can send anything, and a shared cache could keep the answer)
+// gets the listen address; a PE reached under another name is given --issuer.
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export function metadataFor(issuer: string): PdpMetadata {
   return {
@@ -27,14 +29,21 @@ export function metadataFor(issuer: string): PdpMetadata {
   };
 }
 
+function reflectable(host: string | undefined, bound: string): boolean {
+  if (host === undefined || host === bound) return host !== undefined;
+  const colon = host.lastIndexOf(':');
+  if (colon < 0) return false;
+  return LOOPBACK.has(host.slice(0, colon).toLowerCase()) && host.slice(colon + 1) === bound.slice(bound.lastIndexOf(':') + 1);
+}
+
 /** `issuer`: the configured policy_decision_point; `fallbackHost`: the address the PE listens on. */
 export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () => string): (req: IncomingMessage) => string {
   const fixed = issuer === undefined ? undefined : JSON.stringify(metadataFor(issuer.replace(/\/+$/, '')));
   const byHost = new Map<string, string>();
   return (req) => {
     if (fixed !== undefined) return fixed;
-    const h = req.headers.host;
-    const host = h !== undefined && HOST.test(h) ? h : fallbackHost();
+    const bound = fallbackHost();
+    const host = reflectable(req.headers.host, bound) ? req.headers.host! : bound;
     let body = byHost.get(host);
     if (body === undefined) {
       body = JSON.stringify(metadataFor(`http://${host}`));

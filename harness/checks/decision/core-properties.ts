@@ -3,7 +3,7 @@
 // IDs are echoed, the media type is enforced, and no malformed or hostile input is decided,
 // crashes the PE or cuts the connection.
 import { randomUUID } from 'node:crypto';
-import type { Check } from '../../engine/check.js';
+import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/failure.js';
 import { forAll } from '../../engine/property.js';
 import { invalidEvaluationRequest } from '../../arbitraries/decision.js';
@@ -53,17 +53,9 @@ export const corePropertyChecks: Check[] = [
   },
   {
     id: 'decision/core/request-id-echo',
-    title: 'A successful response echoes the X-Request-ID of its request',
-    kind: 'structural', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-010'],
-    async run(ctx) {
-      // AuthZEN 1.0, Transport, Request Identification: the value is an arbitrary string; send a UUID and one with punctuation and a space.
-      for (const id of [randomUUID(), `zti.${randomUUID().slice(0, 8)}_~-+/=:;@ ${Date.now()}`]) {
-        ctx.countCase();
-        const res = await ctx.http.post(ctx.endpoints.evaluation, sampleRequest(), { headers: { 'x-request-id': id } });
-        expectDecision(res);
-        expectRequestIdEcho(res, id, 'a decided request', 'DEC-010');
-      }
-    },
+    title: 'A successful response echoes the X-Request-ID of its request (AuthZEN: RECOMMENDED)',
+    kind: 'structural', class: 'authzen-core', keyword: 'SHOULD', requirements: ['DEC-010'],
+    run: requestIdEcho('DEC-010'),
   },
   {
     id: 'decision/core/content-type',
@@ -95,3 +87,16 @@ export const corePropertyChecks: Check[] = [
     },
   },
 ];
+
+/** DEC-010 (AuthZEN: the header is RECOMMENDED) and DEC-011 (pe-zt: MUST) check the same thing. */
+export function requestIdEcho(requirement: 'DEC-010' | 'DEC-011'): (ctx: CheckContext) => Promise<void> {
+  return async (ctx) => {
+    // AuthZEN 1.0, Transport, Request Identification: the value is an arbitrary string; send a UUID and one with punctuation and a space.
+    for (const id of [randomUUID(), `zti.${randomUUID().slice(0, 8)}_~-+/=:;@ ${Date.now()}`]) {
+      ctx.countCase();
+      const res = await ctx.http.post(ctx.endpoints.evaluation, sampleRequest(), { headers: { 'x-request-id': id } });
+      expectDecision(res);
+      expectRequestIdEcho(res, id, 'a decided request', requirement);
+    }
+  };
+}

@@ -125,7 +125,7 @@ const BREAKAGES: Trip[] = [
     breakage: () => searchResponse('drops every other result when paginating', (a, r) => (pageOf(r).limit === undefined ? a : { ...a, results: resultsOf(a).filter((_, i) => i % 2 === 0) })),
   },
   {
-    check: 'decision/search/pagination',
+    check: 'decision/search/page-limit-zt',
     breakage: () => ({
       name: 'ignores page.limit',
       request(req) {

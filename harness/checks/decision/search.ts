@@ -40,7 +40,7 @@ const FULL_WALK_CAP = 200;
  * Follows next_token with an otherwise identical request until it is empty and returns the
  * result keys. Given the unpaginated result set, it also holds the pages to DEC-033/DEC-034.
  */
-async function walk(ctx: CheckContext, c: SearchCase, limit?: number, full?: readonly string[]): Promise<string[]> {
+async function walk(ctx: CheckContext, c: SearchCase, limit?: number, full?: readonly string[], strictLimit = false): Promise<string[]> {
   const keys: string[] = [];
   // page.limit is a maximum: a PE may send fewer results, even empty pages, so the cap is loose.
   const cap = full ? 2 * full.length + 5 : FULL_WALK_CAP;
@@ -50,7 +50,13 @@ async function walk(ctx: CheckContext, c: SearchCase, limit?: number, full?: rea
   for (let n = 1; ; n++) {
     const res = await ctx.http.post(endpoint(ctx, c.kind), withPage(c.request, { ...(limit === undefined ? {} : { limit }), ...(token === undefined ? {} : { token }) }));
     const { results, next } = readPage(res, `page ${n} of ${what}`);
-    if (limit !== undefined && results.length > limit) fail(res, `no page holds more results than the request's page.limit (DEC-034): page ${n} of ${what} holds ${results.length}`);
+    // AuthZEN: a PDP MAY paginate, so page.limit binds a PE once it pages (sends a next_token);
+    // a pe-zt PE must page (DEC-038).
+    if (limit !== undefined && results.length > limit && (strictLimit || next)) {
+      fail(res, strictLimit
+        ? `a pe-zt PE pages its search results: no page holds more than a positive page.limit (DEC-038); page ${n} of ${what} holds ${results.length}`
+        : `when the PE paginates, no page holds more results than the request's page.limit (DEC-034): page ${n} of ${what} holds ${results.length}`);
+    }
     for (const r of results) {
       const key = resultKey(c.kind, r);
       if (full && keys.includes(key)) fail(res, `following next_token yields every result exactly once (DEC-034): page ${n} of ${what} repeats ${key}`);
@@ -97,6 +103,25 @@ async function issuedToken(ctx: CheckContext): Promise<{ c: SearchCase; token: s
   const res = await ctx.http.post(endpoint(ctx, p.c.kind), withPage(p.c.request, { limit: 1 }));
   const { next } = readPage(res, `a ${p.c.kind} search with page.limit 1`);
   return next ? { c: p.c, token: next } : undefined;
+}
+
+/** DEC-033/DEC-034 (and DEC-038 when `strict`): the largest search of each kind, walked in full without a limit, then with page.limit 1 and 2. */
+async function paginate(ctx: CheckContext, strict: boolean): Promise<CheckOutcome> {
+  const all = await probe(ctx);
+  const paged: Array<{ c: SearchCase; keys: string[] }> = [];
+  for (const kind of ['subject', 'resource', 'action'] as const) {
+    const p = all.find((x) => x.c.kind === kind && spansPages(x));
+    const keys = p ? await walk(ctx, p.c) : [];
+    if (p && keys.length >= 2) paged.push({ c: p.c, keys });
+  }
+  if (paged.length === 0) return { notApplicable: NO_TWO_RESULTS };
+  for (const p of paged) {
+    for (const limit of [1, 2]) {
+      ctx.countCase();
+      await walk(ctx, p.c, limit, p.keys, strict);
+    }
+  }
+  return { note: `paged ${paged.map((p) => `${p.c.kind} search (${p.keys.length} results)`).join(', ')}` };
 }
 
 /** DEC-031/DEC-032 share this: every result evaluated with the rest of the search request is a permit. */
@@ -154,24 +179,13 @@ export const searchChecks: Check[] = [
     id: 'decision/search/pagination',
     title: 'Paging with page.limit and next_token yields the unpaginated results exactly once, no page over its limit',
     kind: 'structural', class: 'authzen-search', keyword: 'MUST', requirements: ['DEC-033', 'DEC-034'],
-    async run(ctx): Promise<CheckOutcome> {
-      // The largest search of each kind, walked in full without a limit first.
-      const all = await probe(ctx);
-      const paged: Array<{ c: SearchCase; keys: string[] }> = [];
-      for (const kind of ['subject', 'resource', 'action'] as const) {
-        const p = all.find((x) => x.c.kind === kind && spansPages(x));
-        const keys = p ? await walk(ctx, p.c) : [];
-        if (p && keys.length >= 2) paged.push({ c: p.c, keys });
-      }
-      if (paged.length === 0) return { notApplicable: NO_TWO_RESULTS };
-      for (const p of paged) {
-        for (const limit of [1, 2]) {
-          ctx.countCase();
-          await walk(ctx, p.c, limit, p.keys);
-        }
-      }
-      return { note: `paged ${paged.map((p) => `${p.c.kind} search (${p.keys.length} results)`).join(', ')}` };
-    },
+    run: (ctx) => paginate(ctx, false),
+  },
+  {
+    id: 'decision/search/page-limit-zt',
+    title: 'A pe-zt PE pages search results: no page holds more than a positive page.limit',
+    kind: 'structural', class: 'pe-zt', keyword: 'MUST', requirements: ['DEC-038'],
+    run: (ctx) => paginate(ctx, true),
   },
   {
     id: 'decision/search/changed-request-token',

@@ -75,6 +75,13 @@ const requested = (request: unknown): number | undefined => {
 };
 
 const BREAKAGES: Trip[] = [
+  { check: 'decision/zt/request-id-echo', breakage: {
+    name: 'drops X-Request-ID',
+    response: (res) => {
+      const { ['x-request-id']: _dropped, ...headers } = res.headers;
+      return { ...res, headers };
+    },
+  } },
   { check: 'decision/zt/context-well-formed', breakage: {
     name: 'answers outcome grant with decision false',
     response: rewriteDecisions((d, zti) => { if (d.decision === false) zti.outcome = 'grant'; }),
