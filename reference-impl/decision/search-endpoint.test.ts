@@ -99,6 +99,8 @@ describe('subject search', () => {
     expect(otherResource.status).toBe(400);
     const otherContext = await t.post(S.subject, { ...body, context: { purpose: 'x' }, page: { limit: 1, token } });
     expect(otherContext.status).toBe(400);
+    const otherProperties = await t.post(S.subject, { ...body, subject: { ...body.subject, properties: { team: 'x' } }, page: { limit: 1, token } });
+    expect(otherProperties.status).toBe(400);
     const otherLimit = await t.post(S.subject, { ...body, page: { limit: 2, token } });
     expect(otherLimit.status).toBe(400);
     expect(at(otherLimit.json, 'pointer')).toBe('/page/limit');

@@ -48,9 +48,10 @@ export function searchEndpoint(kind: SearchKind, deps: SearchDeps): (body: Buffe
     const req = raw as unknown as SearchRequest;
     const page = req.page ?? {};
 
-    // DEC-037: the id of the searched-for entity is ignored, so it is no part of the request either.
-    const subject = kind === 'subject' ? { type: req.subject.type } : req.subject;
-    const resource = kind === 'resource' ? { type: req.resource.type } : req.resource;
+    // DEC-037: the id of the searched-for entity is ignored, so it is no part of the request
+    // either; everything else is (DEC-036: a token is good for the request it was issued for).
+    const subject = kind === 'subject' ? { type: req.subject.type, properties: req.subject.properties } : req.subject;
+    const resource = kind === 'resource' ? { type: req.resource.type, properties: req.resource.properties } : req.resource;
     const digest = requestDigest({ kind, subject, action: req.action, resource, context: req.context, pp: page.properties });
 
     // A limit of 0 or none means the default page size; larger than max_page_limit is capped.
