@@ -9,7 +9,7 @@ import { startReferencePe, type RunningPe } from '../../reference-impl/server.js
 import { ResultsFile } from '../../schemas/src/harness/results.js';
 import { validatorFor } from '../../schemas/validators.js';
 import { CHECKS } from '../checks/index.js';
-import { startBrokenTarget, type BrokenTarget, type ProxyRequest } from '../test-support/broken-target.js';
+import { dropsHeader, startBrokenTarget, type BrokenTarget, type ProxyRequest } from '../test-support/broken-target.js';
 import { testCommand } from './test-command.js';
 import { vectorsReplayCommand, vectorsValidateCommand } from './vectors-command.js';
 import { PACKAGE_ROOT } from './paths.js';
@@ -22,10 +22,7 @@ let dropsRequestId: BrokenTarget;
 
 beforeAll(async () => {
   pe = await startReferencePe({ port: 0, logger: false });
-  dropsRequestId = await startBrokenTarget(pe.url, {
-    name: 'drops X-Request-ID',
-    response: (res) => ({ ...res, headers: Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== 'x-request-id')) }),
-  });
+  dropsRequestId = await startBrokenTarget(pe.url, dropsHeader('x-request-id'));
   process.env.ZTI_TOKEN = pe.tokens[0]!;
 });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferencePe } from '../../reference-impl/server.js';
 import type { ResultsFile } from '../../schemas/src/harness/results.js';
 import { ResultsFile as ResultsFileSchema } from '../../schemas/src/harness/results.js';
-import { startBrokenTarget } from '../test-support/broken-target.js';
+import { dropsHeader, startBrokenTarget } from '../test-support/broken-target.js';
 import { loadResults, reportHtmlCommand, reportMergeCommand } from './report-command.js';
 import { testCommand } from './test-command.js';
 import { UsageError } from './usage-error.js';
@@ -23,10 +23,7 @@ beforeAll(async () => {
   const evidenceDir = path.join(tmp, 'evidence');
   expect(await testCommand({ seed: '1', runs: '3', json: refFile, evidenceDir }, quiet)).toBe(0);
   const pe = await startReferencePe({ port: 0, logger: false });
-  const proxy = await startBrokenTarget(pe.url, {
-    name: 'drops X-Request-ID',
-    response: (res) => ({ ...res, headers: Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== 'x-request-id')) }),
-  });
+  const proxy = await startBrokenTarget(pe.url, dropsHeader('x-request-id'));
   process.env.ZTI_TOKEN = pe.tokens[0]!;
   try {
     expect(await testCommand({ target: proxy.url, seed: '1', runs: '3', json: brokenFile, evidenceDir }, quiet)).toBe(1);

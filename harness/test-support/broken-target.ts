@@ -70,3 +70,11 @@ export function jsonBody(b: Buffer): unknown {
 export function withJson(res: ProxyResponse, value: unknown): ProxyResponse {
   return { ...res, headers: { ...res.headers, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(value)) };
 }
+
+/** A response header left out of every answer (e.g. x-request-id or www-authenticate). */
+export function dropsHeader(name: string, label = `drops ${name}`): Breakage {
+  return {
+    name: label,
+    response: (res) => ({ ...res, headers: Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== name)) }),
+  };
+}

@@ -2,7 +2,7 @@
 // broken in the way it is about.
 import { randomBytes } from 'node:crypto';
 import type { ConformanceClass } from '../../../schemas/decision.js';
-import { jsonBody, withJson } from '../../test-support/broken-target.js';
+import { dropsHeader, jsonBody, withJson } from '../../test-support/broken-target.js';
 import { describeCheckSuite, type Trip } from '../../test-support/check-suite.js';
 import { authChecks } from './auth.js';
 
@@ -25,13 +25,7 @@ const BREAKAGES: Trip[] = [
     name: 'leaves search open to anonymous callers',
     request: (req) => (req.path.includes('/search/') ? { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } } : req),
   } },
-  { check: 'decision/auth/unauthenticated-401', breakage: {
-    name: 'answers 401 without WWW-Authenticate',
-    response: (res) => {
-      const { ['www-authenticate']: _dropped, ...headers } = res.headers;
-      return { ...res, headers };
-    },
-  } },
+  { check: 'decision/auth/unauthenticated-401', breakage: dropsHeader('www-authenticate', 'answers 401 without WWW-Authenticate') },
   { check: 'decision/auth/unauthenticated-401', breakage: {
     name: 'challenges a bogus token without error="invalid_token"',
     response: (res) => (res.status === 401 ? { ...res, headers: { ...res.headers, 'www-authenticate': 'Bearer realm="zt-interop"' } } : res),

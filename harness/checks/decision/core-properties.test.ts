@@ -1,6 +1,6 @@
 // The AuthZEN core properties pass against the reference PE, and each is tripped by a PE
 // broken in the way it is about (STYLE.md: a check no broken variant trips is suspect).
-import { jsonBody, withJson, type ProxyRequest } from '../../test-support/broken-target.js';
+import { dropsHeader, jsonBody, withJson, type ProxyRequest } from '../../test-support/broken-target.js';
 import { describeCheckSuite, type Trip } from '../../test-support/check-suite.js';
 import { corePropertyChecks } from './core-properties.js';
 
@@ -45,13 +45,7 @@ const BREAKAGES: Trip[] = [
       ? withJson({ status: 400, headers: req.headers, body: Buffer.alloc(0) }, { error: 'invalid_json', error_description: 'unexpected whitespace' })
       : req),
   } },
-  { check: 'decision/core/request-id-echo', breakage: {
-    name: 'drops X-Request-ID',
-    response: (res) => {
-      const { ['x-request-id']: _dropped, ...headers } = res.headers;
-      return { ...res, headers };
-    },
-  } },
+  { check: 'decision/core/request-id-echo', breakage: dropsHeader('x-request-id', 'drops X-Request-ID') },
   { check: 'decision/core/content-type', breakage: {
     name: 'accepts text/plain',
     request: (req) => ({ ...req, headers: { ...req.headers, 'content-type': 'application/json' } }),

@@ -1,6 +1,6 @@
 // The zero-trust profile checks pass against the reference PE, and each is tripped by a PE
 // broken in the way it is about.
-import { jsonBody, withJson, type Breakage, type ProxyRequest, type ProxyResponse } from '../../test-support/broken-target.js';
+import { dropsHeader, jsonBody, withJson, type Breakage, type ProxyRequest, type ProxyResponse } from '../../test-support/broken-target.js';
 import { describeCheckSuite, type Trip } from '../../test-support/check-suite.js';
 import { ztProfileChecks } from './zt-profile.js';
 
@@ -75,13 +75,7 @@ const requested = (request: unknown): number | undefined => {
 };
 
 const BREAKAGES: Trip[] = [
-  { check: 'decision/zt/request-id-echo', breakage: {
-    name: 'drops X-Request-ID',
-    response: (res) => {
-      const { ['x-request-id']: _dropped, ...headers } = res.headers;
-      return { ...res, headers };
-    },
-  } },
+  { check: 'decision/zt/request-id-echo', breakage: dropsHeader('x-request-id', 'drops X-Request-ID') },
   { check: 'decision/zt/context-well-formed', breakage: {
     name: 'answers outcome grant with decision false',
     response: rewriteDecisions((d, zti) => { if (d.decision === false) zti.outcome = 'grant'; }),
