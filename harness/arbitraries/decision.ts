@@ -15,7 +15,9 @@ export const HINTS = {
 };
 
 const word = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/);
-const anyString = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 24 }) }, { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) });
+// Non-empty: AuthZEN says nothing of "" as a type, id or name, so the authzen-* classes
+// neither require nor forbid a decision for it.
+const anyString = fc.oneof({ weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 24 }) }, { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }) });
 
 /** Mostly one of the `known` values, sometimes `other` (by default any string), so that nothing valid is out of reach. */
 export function pick(known: readonly string[]): fc.Arbitrary<string>;

@@ -172,3 +172,63 @@ describe('the harness keeps its credential to itself', () => {
     }
   });
 });
+
+describe('zti test --expected-failures', () => {
+  const ECHO = 'decision/zt/request-id-echo';
+  const baseline = (name: string, entries: unknown[]) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, JSON.stringify({ zti_expected_failures: '1.0', entries }));
+    return file;
+  };
+  const run = async (target: string, file: string | undefined, json: string) => {
+    let out = '';
+    const code = await testCommand({ target, seed: '3', runs: '3', only: [ECHO], json, evidenceDir: path.join(tmp, 'ev-xf'), ...(file ? { expectedFailures: file } : {}) }, (s) => { out += s; });
+    const results = JSON.parse(fs.readFileSync(json, 'utf8')) as unknown;
+    expect(validResults(results), validResults.firstError(results)?.description).toBe(true);
+    return { code, out, results: results as ResultsFile };
+  };
+
+  it('exits 0 when the failing check is listed, and reports it as an expected failure', async () => {
+    const file = baseline('xf-listed.json', [{ check: ECHO, reason: 'our gateway strips X-Request-ID', tracking: 'PDP-42' }]);
+    const { code, out, results } = await run(dropsRequestId.url, file, path.join(tmp, 'xf-listed-results.json'));
+    expect(code).toBe(0);
+    expect(out).toContain(`expected failures (${file}): 1 still failing, 0 newly passing`);
+    expect(out).toContain(`XFAIL ${ECHO}: our gateway strips X-Request-ID (PDP-42)`);
+    expect(out).toContain('no new failures');
+    expect(results.baseline).toEqual({ file, new_failures: [], expected_failures: [{ id: ECHO, entry: { check: ECHO, reason: 'our gateway strips X-Request-ID', tracking: 'PDP-42' } }], newly_passing: [], unused_entries: [] });
+  });
+
+  it('exits 1 on the same run when nothing is listed', async () => {
+    const file = baseline('xf-empty.json', [{ check: 'decision/search/*', reason: 'no search yet' }]);
+    const { code, out, results } = await run(dropsRequestId.url, file, path.join(tmp, 'xf-empty-results.json'));
+    expect(code).toBe(1);
+    expect(out).toContain(`1 new failure (not listed, fail the run): ${ECHO}`);
+    expect(results.baseline?.new_failures).toEqual([ECHO]);
+    expect(results.baseline?.unused_entries).toEqual([]); // the search checks are in the run, not selected
+  });
+
+  it('reports a listed check that passes as newly passing, and exits 0', async () => {
+    const file = baseline('xf-passing.json', [{ check: 'decision/zt/*', reason: 'was broken', tracking: 'https://tracker.example.com/1' }, { check: 'no/such/check', reason: 'stale' }]);
+    const { code, out, results } = await run(pe.url, file, path.join(tmp, 'xf-passing-results.json'));
+    expect(code).toBe(0);
+    expect(out).toContain(`expected failures (${file}): 0 still failing, 1 newly passing — remove them from ${file}`);
+    expect(out).toContain(`XPASS ${ECHO}: passes now; remove the entry "decision/zt/*" from ${file}`);
+    expect(out).toContain('UNUSED "no/such/check" matches no check of this run');
+    expect(results.baseline?.newly_passing).toEqual([{ id: ECHO, entry: { check: 'decision/zt/*', reason: 'was broken', tracking: 'https://tracker.example.com/1' } }]);
+    expect(results.baseline?.unused_entries).toEqual([{ check: 'no/such/check', reason: 'stale' }]);
+  });
+
+  it('stops before the run with a usage error naming the file, the pointer and the fix', async () => {
+    const file = baseline('xf-bad.json', [{ check: ECHO }]);
+    await expect(testCommand({ target: dropsRequestId.url, expectedFailures: file }, quiet))
+      .rejects.toThrow(`--expected-failures: ${file}: /entries/0/reason: /entries/0/reason is required — fix: add the member`);
+  });
+
+  it('exits 2 from the process on a file that is not JSON', () => {
+    const file = path.join(tmp, 'xf-not-json.json');
+    fs.writeFileSync(file, 'not json');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'harness/cli/zti.ts'), 'test', '--expected-failures', file], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`zti: --expected-failures: ${file}: (document): the file is not JSON`);
+  });
+});

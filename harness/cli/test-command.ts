@@ -8,7 +8,8 @@ import { ResultsFile as ResultsFileSchema } from '../../schemas/src/harness/resu
 import type { Check } from '../engine/check.js';
 import { exitCode, runChecks } from '../engine/runner.js';
 import { CHECKS } from '../checks/index.js';
-import { consoleReporter } from '../reporters/console.js';
+import { applyBaseline, baselineExitCode, loadBaseline } from '../engine/baseline.js';
+import { consoleReporter, printBaseline } from '../reporters/console.js';
 import { toJUnit } from '../reporters/junit.js';
 import { loadVectorFiles } from '../vectors/load.js';
 import { formatVectorError } from '../vectors/vector-error.js';
@@ -40,6 +41,7 @@ export interface TestFlags {
   timeout?: string;
   evidenceDir?: string;
   verbose?: boolean;
+  expectedFailures?: string;
 }
 
 const validResults = validatorFor(ResultsFileSchema);
@@ -85,6 +87,8 @@ export async function testCommand(flags: TestFlags, out: (s: string) => void = (
   const embedded = flags.target === undefined;
   const fixture = flags.fixture ?? (embedded ? 'zt-default' : undefined);
   const checks = selectChecks(flags, fixture);
+  // Read before the run, so a bad file stops zti before any request is sent.
+  const baseline = flags.expectedFailures === undefined ? undefined : loadBaseline(flags.expectedFailures);
 
   if (flags.list) {
     for (const c of checks) out(`${c.id}\t${c.class}\t${c.keyword}\t${c.requirements.join(',')}\t${c.title}\n`);
@@ -133,8 +137,12 @@ export async function testCommand(flags: TestFlags, out: (s: string) => void = (
     await stop?.();
   }
   reporter.end(results);
+  if (baseline) {
+    results.baseline = applyBaseline(results, baseline);
+    printBaseline(out, results.baseline);
+  }
   if (!validResults(results)) throw new Error(`internal: results do not match the ResultsFile schema: ${validResults.firstError(results)?.description}`);
   if (flags.json) fs.writeFileSync(flags.json, `${JSON.stringify(results, null, 2)}\n`);
   if (flags.junit) fs.writeFileSync(flags.junit, toJUnit(results));
-  return exitCode(results);
+  return results.baseline ? baselineExitCode(results, results.baseline) : exitCode(results);
 }

@@ -1,6 +1,6 @@
 // The live console view: the seed first, one line per check as it finishes, every failure
 // as a reproduction (IDs, message, replay command, curl, shrunk request), then a summary.
-import type { CheckResult, ResultsFile } from '../../schemas/src/harness/results.js';
+import type { BaselineClassification, CheckResult, ResultsFile } from '../../schemas/src/harness/results.js';
 
 const COLOR = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, s: string) => (COLOR ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -50,6 +50,17 @@ export function consoleReporter(out: (s: string) => void = (s) => process.stdout
       out(`\n${verdict}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.error} errors, ${s['not-applicable']} not applicable in ${(results.duration_ms / 1000).toFixed(1)} s (seed ${results.seed}; classes ${results.classes.join(', ')})\n`);
     },
   };
+}
+
+/** The expected-failures section printed after the summary of a run with --expected-failures. */
+export function printBaseline(out: (s: string) => void, b: BaselineClassification): void {
+  const why = (e: { reason: string; tracking?: string }) => `${e.reason}${e.tracking ? ` (${e.tracking})` : ''}`;
+  out(`\nexpected failures (${b.file}): ${b.expected_failures.length} still failing, ${b.newly_passing.length} newly passing${b.newly_passing.length ? ` — remove them from ${b.file}` : ''}\n`);
+  for (const m of b.expected_failures) out(`  ${paint(33, 'XFAIL')} ${m.id}: ${why(m.entry)}\n`);
+  for (const m of b.newly_passing) out(`  ${paint(36, 'XPASS')} ${m.id}: passes now; remove the entry "${m.entry.check}" from ${b.file}\n`);
+  for (const e of b.unused_entries) out(`  ${paint(90, 'UNUSED')} "${e.check}" matches no check of this run\n`);
+  if (b.new_failures.length) out(`  ${paint(31, `${b.new_failures.length} new failure${b.new_failures.length === 1 ? '' : 's'}`)} (not listed, fail the run): ${b.new_failures.join(', ')}\n`);
+  else out(`  no new failures\n`);
 }
 
 function truncate(s: string, n = 600): string {

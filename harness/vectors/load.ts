@@ -24,6 +24,8 @@ export interface LoadedVector {
   /** Path under the root, with "/" separators, e.g. "decision/core/missing-subject.json". */
   relPath: string;
   vector: VectorFile;
+  /** The strongest keyword among the requirements it names: a vector of SHOULDs warns, never fails. */
+  keyword: 'MUST' | 'SHOULD' | 'MAY';
 }
 
 export interface LoadResult { vectors: LoadedVector[]; errors: VectorError[] }
@@ -95,7 +97,9 @@ function loadOne(file: string, known: Known): LoadedVector | { errors: VectorErr
   vector.steps.forEach((s, i) => {
     if (s.request.body !== undefined && s.request.body_base64 !== undefined) err('ambiguous_body', `/steps/${i}/request`, 'the request gives both "body" and "body_base64"', 'keep "body" for a JSON body, or "body_base64" for raw bytes, not both');
   });
-  return errors.length > 0 ? { errors } : { file, relPath, vector };
+  const keywords = new Set(vector.requirements.map((id) => known.requirements.get(id)?.keyword));
+  const keyword = keywords.has('MUST') ? 'MUST' : keywords.has('SHOULD') ? 'SHOULD' : 'MAY';
+  return errors.length > 0 ? { errors } : { file, relPath, vector, keyword };
 }
 
 function expand(p: string): string[] {

@@ -7,7 +7,7 @@ import { executeVector } from './execute.js';
 import type { LoadedVector } from './load.js';
 
 export function scenarioChecks(vectors: readonly LoadedVector[]): Check[] {
-  return vectors.map(({ vector }) => {
+  return vectors.map(({ vector, keyword }) => {
     const classes = vector.classes as ConformanceClass[]; // loadVectorFiles refuses unknown classes
     return {
       id: `scenario/${vector.id}`,
@@ -15,7 +15,7 @@ export function scenarioChecks(vectors: readonly LoadedVector[]): Check[] {
       kind: 'scenario',
       class: classes[0]!,
       requirements: [...vector.requirements],
-      keyword: 'MUST',
+      keyword,
       async run(ctx: CheckContext) {
         const untested = classes.filter((c) => !ctx.classes.has(c));
         if (untested.length > 0) return { notApplicable: `the vector also needs the class${untested.length > 1 ? 'es' : ''} ${untested.join(', ')}, which ${untested.length > 1 ? 'are' : 'is'} not under test` };

@@ -11,7 +11,7 @@ import { freePort, startServer, type Server } from './processes.js';
 
 export const CERBOS_VERSION = '0.55.0';
 export const POLICY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cerbos', 'policies');
-const DEFAULT_CACHE = path.join(os.homedir(), '.cache', 'zti-bench');
+export const DEFAULT_CACHE = path.join(os.homedir(), '.cache', 'zti-bench');
 
 /** $ZTI_CERBOS_BIN, else the binary run.sh installs under ~/.cache/zti-bench. */
 export function findCerbos(): string | undefined {
@@ -27,7 +27,7 @@ export function findCerbos(): string | undefined {
   }
 }
 
-export async function startCerbos(bin: string, workDir: string, cpu: number): Promise<Server> {
+export async function startCerbos(bin: string, workDir: string, cpu?: number): Promise<Server> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const config = path.join(workDir, 'cerbos.yaml');
   // Request limits are raised so that a 100-item batch is never refused for its size.

@@ -2,6 +2,7 @@
 
 export interface HarnessMessages {
   ResultsFile?: ResultsFile;
+  ExpectedFailures?: ExpectedFailures;
 }
 /**
  * The versioned JSON results of one zti test run.
@@ -29,6 +30,7 @@ export interface ResultsFile {
     error: number;
   };
   checks: CheckResult[];
+  baseline?: BaselineClassification;
 }
 export interface CheckResult {
   id: string;
@@ -80,4 +82,85 @@ export interface Exchange {
   };
   error?: string;
   ms: number;
+}
+export interface BaselineClassification {
+  /**
+   * The expected-failures file, as given to --expected-failures.
+   */
+  file: string;
+  /**
+   * Checks that failed and no entry lists: they fail the run.
+   */
+  new_failures: string[];
+  /**
+   * Checks that failed (or warned) and an entry lists: they do not fail the run.
+   */
+  expected_failures: BaselineMatch[];
+  /**
+   * Checks that an entry lists but that passed: remove the entry.
+   */
+  newly_passing: BaselineMatch1[];
+  /**
+   * Entries that match no check of the run.
+   */
+  unused_entries: BaselineEntry2[];
+}
+export interface BaselineMatch {
+  /**
+   * The check ID.
+   */
+  id: string;
+  entry: BaselineEntry;
+}
+export interface BaselineEntry {
+  /**
+   * The entry as the file gives it: a check ID or a glob.
+   */
+  check: string;
+  reason: string;
+  tracking?: string;
+}
+export interface BaselineMatch1 {
+  /**
+   * The check ID.
+   */
+  id: string;
+  entry: BaselineEntry1;
+}
+export interface BaselineEntry1 {
+  /**
+   * The entry as the file gives it: a check ID or a glob.
+   */
+  check: string;
+  reason: string;
+  tracking?: string;
+}
+export interface BaselineEntry2 {
+  /**
+   * The entry as the file gives it: a check ID or a glob.
+   */
+  check: string;
+  reason: string;
+  tracking?: string;
+}
+/**
+ * A baseline for zti test --expected-failures: checks known to fail on an implementation. A listed check that fails does not fail the run; a listed check that passes is reported so that its entry can be removed.
+ */
+export interface ExpectedFailures {
+  zti_expected_failures: "1.0";
+  entries: ExpectedFailureEntry[];
+}
+export interface ExpectedFailureEntry {
+  /**
+   * A check ID as `zti test --list` prints it, or a glob where "*" is any run of characters.
+   */
+  check: string;
+  /**
+   * Why the check is known to fail; printed with each run that still fails it.
+   */
+  reason: string;
+  /**
+   * Where the fix is tracked: an issue URL or a ticket ID.
+   */
+  tracking?: string;
 }

@@ -46,15 +46,13 @@ const BREAKAGES: Trip[] = [
       : req),
   } },
   { check: 'decision/core/request-id-echo', breakage: dropsHeader('x-request-id', 'drops X-Request-ID') },
-  { check: 'decision/core/content-type', breakage: {
-    name: 'accepts text/plain',
-    request: (req) => ({ ...req, headers: { ...req.headers, 'content-type': 'application/json' } }),
-  } },
   { check: 'decision/core/malformed-never-decided', breakage: {
-    name: 'permits a request missing subject.id',
+    name: 'permits a request missing a required member (it never checks them)',
     request: (req) => {
       const body = jsonBody(req.body);
-      return isEvaluation(req) && isRecord(body) && isRecord(body.subject) && !('id' in body.subject)
+      const has = (o: unknown, ...keys: string[]) => isRecord(o) && keys.every((k) => k in o);
+      const complete = isRecord(body) && has(body.subject, 'type', 'id') && has(body.action, 'name') && has(body.resource, 'type', 'id');
+      return isEvaluation(req) && isRecord(body) && !complete
         ? withJson({ status: 200, headers: req.headers, body: Buffer.alloc(0) }, { decision: true })
         : req;
     },

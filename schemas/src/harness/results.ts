@@ -33,6 +33,26 @@ export const CheckResult = Type.Object({
   })),
 }, { title: 'CheckResult' });
 
+const BaselineEntry = Type.Object({
+  check: Type.String({ description: 'The entry as the file gives it: a check ID or a glob.' }),
+  reason: Type.String(),
+  tracking: Type.Optional(Type.String()),
+}, { additionalProperties: false, title: 'BaselineEntry' });
+
+const BaselineMatch = Type.Object({
+  id: Type.String({ description: 'The check ID.' }),
+  entry: BaselineEntry,
+}, { additionalProperties: false, title: 'BaselineMatch' });
+
+/** How a run compares with an --expected-failures file; only new failures fail the run. */
+export const BaselineClassification = Type.Object({
+  file: Type.String({ description: 'The expected-failures file, as given to --expected-failures.' }),
+  new_failures: Type.Array(Type.String(), { description: 'Checks that failed and no entry lists: they fail the run.' }),
+  expected_failures: Type.Array(BaselineMatch, { description: 'Checks that failed (or warned) and an entry lists: they do not fail the run.' }),
+  newly_passing: Type.Array(BaselineMatch, { description: 'Checks that an entry lists but that passed: remove the entry.' }),
+  unused_entries: Type.Array(BaselineEntry, { description: 'Entries that match no check of the run.' }),
+}, { additionalProperties: false, title: 'BaselineClassification' });
+
 export const ResultsFile = Type.Object({
   zti_results: Type.Literal('1.0'),
   tool: Type.Object({ name: Type.String(), version: Type.String() }),
@@ -44,6 +64,7 @@ export const ResultsFile = Type.Object({
   classes: Type.Array(Type.String()),
   summary: Type.Object({ pass: Type.Integer(), fail: Type.Integer(), warn: Type.Integer(), 'not-applicable': Type.Integer(), error: Type.Integer() }),
   checks: Type.Array(CheckResult),
+  baseline: Type.Optional(BaselineClassification),
 }, {
   additionalProperties: false,
   ...meta('harness', 'results', 'ResultsFile', 'The versioned JSON results of one zti test run.',
@@ -51,3 +72,4 @@ export const ResultsFile = Type.Object({
 });
 export type ResultsFile = Static<typeof ResultsFile>;
 export type CheckResult = Static<typeof CheckResult>;
+export type BaselineClassification = Static<typeof BaselineClassification>;
