@@ -10,8 +10,10 @@ import { CHECKS } from '../checks/index.js';
 import { generateRequirementsTable } from './requirements.js';
 import { parseRequirements } from './spec-requirements.js';
 import { generateManifest } from '../vectors/manifest.js';
+import { PACKAGE_ROOT } from '../cli/paths.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The package root, from the sources and from dist/ alike. */
+export const REPO_ROOT = PACKAGE_ROOT;
 /** Folders whose every file is generated: a file there that gen does not write is stale. */
 const GENERATED_DIRS = ['schemas/json', 'schemas/types', 'spec/generated'];
 
