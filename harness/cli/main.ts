@@ -17,11 +17,12 @@ export function buildProgram(exit: (code: number) => void): Command {
 
   program.command('test')
     .description('run the conformance harness against --target, or against the embedded reference PE')
+    .option('--config <file>', 'configuration file (schemas/json/harness/config.schema.json; default: zti.config.json or zti.config.jsonc in the working directory)')
     .option('--target <url>', 'base URL of the endpoint under test (default: start the reference PE in process)')
     .option('--classes <list>', 'comma-separated conformance classes to test (default: those the discovery document claims)')
     .option('--auth-header <header>', 'header that authenticates the harness, "Name: value" (prefer $ZTI_AUTH_HEADER or $ZTI_TOKEN for secrets)')
     .option('--seed <n>', 'seed for generated requests (printed first; same seed, same requests)')
-    .option('--runs <n>', 'generated cases per property', '100')
+    .option('--runs <n>', 'generated cases per property (default: 100)')
     .option('--only <ids>', 'run only these check IDs (globs, repeatable or comma-separated)', collect)
     .option('--skip <ids>', 'skip these check IDs (globs)', collect)
     .option('--list', 'list the checks with their class, keyword and requirement IDs, and exit')

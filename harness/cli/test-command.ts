@@ -17,10 +17,14 @@ import { scenarioChecks } from '../vectors/scenario-checks.js';
 import { authzenInteropChecks } from '../vectors/authzen-interop.js';
 import { shrunkVector, vectorFilePath } from '../vectors/record.js';
 import { resolveAuth } from './auth.js';
+import { configAuth, findConfig, loadConfig, type LoadedConfig } from './config.js';
+import type { AuthHeader } from '../engine/http-client.js';
 import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
 
 export interface TestFlags {
+  /** A zti config file; otherwise zti.config.json(c) in the working directory when present. */
+  config?: string;
   target?: string;
   classes?: string;
   authHeader?: string;
@@ -78,7 +82,35 @@ export function selectChecks(flags: TestFlags, fixture: string | undefined): Che
   return checks;
 }
 
-export async function testCommand(flags: TestFlags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+/** The flags with the config file's settings filled in where no flag is given (flags win). */
+export function withConfig(flags: TestFlags, loaded: LoadedConfig | undefined): TestFlags {
+  if (!loaded) return flags;
+  const c = loaded.config;
+  const dir = path.dirname(loaded.file);
+  return {
+    ...flags,
+    target: flags.target ?? c.target,
+    classes: flags.classes ?? c.classes?.join(','),
+    runs: flags.runs ?? (c.runs === undefined ? undefined : String(c.runs)),
+    seed: flags.seed ?? (c.seed === undefined ? undefined : String(c.seed)),
+    strict: flags.strict ?? c.strict,
+    fixture: flags.fixture ?? c.fixture,
+    // Relative to the config file, so that the pair can live anywhere.
+    expectedFailures: flags.expectedFailures ?? (c.expected_failures === undefined ? undefined : path.resolve(dir, c.expected_failures)),
+  };
+}
+
+/** Auth precedence: --auth-header, then $ZTI_AUTH_HEADER / $ZTI_TOKEN, then the config file's auth. */
+export async function resolveTestAuth(flag: string | undefined, loaded: LoadedConfig | undefined, env: NodeJS.ProcessEnv = process.env): Promise<AuthHeader | undefined> {
+  const given = resolveAuth(flag, env);
+  if (given || !loaded?.config.auth) return given;
+  return configAuth(loaded.config.auth, loaded.file, env);
+}
+
+export async function testCommand(cliFlags: TestFlags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const configFile = cliFlags.config ?? findConfig();
+  const loaded = configFile === undefined ? undefined : loadConfig(configFile);
+  const flags = withConfig(cliFlags, loaded);
   const seed = int('--seed', flags.seed, Math.floor(Math.random() * 2 ** 31));
   const runs = int('--runs', flags.runs, 100, 1);
   const classes = parseClasses(flags.classes);
@@ -95,7 +127,7 @@ export async function testCommand(flags: TestFlags, out: (s: string) => void = (
     return 0;
   }
 
-  let auth = resolveAuth(flags.authHeader);
+  let auth: AuthHeader | undefined = embedded ? resolveAuth(flags.authHeader) : await resolveTestAuth(flags.authHeader, loaded);
   let baseUrl = flags.target ?? '';
   let stop: (() => Promise<void>) | undefined;
   if (embedded) {
@@ -119,7 +151,7 @@ export async function testCommand(flags: TestFlags, out: (s: string) => void = (
       replayPath: flags.replayPath, strict: flags.strict ?? false,
       concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),
       toolVersion: VERSION,
-      replayCommand: `zti test${embedded ? '' : ` --target ${baseUrl}`}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}`,
+      replayCommand: `zti test${configFile === undefined ? '' : ` --config ${configFile}`}${embedded ? '' : ` --target ${baseUrl}`}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}`,
       onCheckDone: (r, exchange, expect) => {
         if (r.failure && exchange) {
           const vector = shrunkVector({ check: r.id, requirements: r.requirements, classes: r.classes, seed: r.failure.seed, path: r.failure.path, exchange, target: baseUrl, expect: expect ?? {}, ...(auth ? { authHeader: auth[0] } : {}) });

@@ -27,9 +27,14 @@ export interface SendOptions {
   anonymous?: boolean;
 }
 
+/**
+ * Header that authenticates the harness to the target, e.g. ["authorization", "Bearer x"]. The
+ * value may be a function, asked before each request, for credentials that expire (OAuth).
+ */
+export type AuthHeader = [name: string, value: string | (() => Promise<string>)];
+
 export interface ClientOptions {
-  /** Header that authenticates the harness to the target, e.g. ["authorization", "Bearer x"]. */
-  auth?: [string, string] | undefined;
+  auth?: AuthHeader | undefined;
   timeoutMs?: number;
   connections?: number;
 }
@@ -61,7 +66,8 @@ export class TargetClient {
     }
     // Credentials go only to the origin of the target under test, never to a URL a
     // discovery document names elsewhere.
-    const auth = this.options.auth && !opts.anonymous && url.origin === new URL(this.baseUrl).origin ? this.options.auth : undefined;
+    const given = this.options.auth && !opts.anonymous && url.origin === new URL(this.baseUrl).origin ? this.options.auth : undefined;
+    const auth: [string, string] | undefined = given && [given[0], typeof given[1] === 'string' ? given[1] : await given[1]()];
     if (auth) headers[auth[0].toLowerCase()] = auth[1];
     for (const [k, v] of Object.entries(opts.headers ?? {})) {
       if (v === null) delete headers[k.toLowerCase()];

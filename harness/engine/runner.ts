@@ -3,7 +3,7 @@ import type { ConformanceClass } from '../../schemas/decision.js';
 import type { CheckResult, ResultsFile, Verdict } from '../../schemas/src/harness/results.js';
 import type { Check, CheckContext } from './check.js';
 import { CheckFailure, HarnessError, type Expectation } from './failure.js';
-import { TargetClient, TransportError, toCurl, type Exchange } from './http-client.js';
+import { TargetClient, TransportError, toCurl, type AuthHeader, type Exchange } from './http-client.js';
 import { globMatcher } from './glob.js';
 import { probeTarget } from './target.js';
 
@@ -11,7 +11,7 @@ export interface RunOptions {
   baseUrl: string;
   embedded: boolean;
   checks: Check[];
-  auth?: [string, string] | undefined;
+  auth?: AuthHeader | undefined;
   /** Explicit classes; otherwise those the target claims, otherwise authzen-core. */
   classes?: ConformanceClass[] | undefined;
   only?: string[] | undefined;

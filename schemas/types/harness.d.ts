@@ -3,6 +3,7 @@
 export interface HarnessMessages {
   ResultsFile?: ResultsFile;
   ExpectedFailures?: ExpectedFailures;
+  ZtiConfig?: ZtiConfig;
 }
 /**
  * The versioned JSON results of one zti test run.
@@ -163,4 +164,76 @@ export interface ExpectedFailureEntry {
    * Where the fix is tracked: an issue URL or a ticket ID.
    */
   tracking?: string;
+}
+/**
+ * A zti test configuration file (zti.config.json or zti.config.jsonc in the working directory, or --config FILE). Command-line flags override the environment (ZTI_TOKEN, ZTI_AUTH_HEADER), which overrides the file.
+ */
+export interface ZtiConfig {
+  zti_config: "1.0";
+  /**
+   * Base URL of the endpoint under test (as --target).
+   */
+  target?: string;
+  /**
+   * Conformance classes to test (as --classes).
+   */
+  classes?: string[];
+  /**
+   * Generated cases per property (as --runs).
+   */
+  runs?: number;
+  /**
+   * Seed for generated requests (as --seed).
+   */
+  seed?: number;
+  /**
+   * SHOULD failures fail the run (as --strict).
+   */
+  strict?: boolean;
+  /**
+   * The fixture the target has loaded (as --fixture).
+   */
+  fixture?: string;
+  /**
+   * Baseline file, relative to this file (as --expected-failures).
+   */
+  expected_failures?: string;
+  /**
+   * How the harness authenticates to the target. Secrets are named by environment variable only.
+   */
+  auth?: ZtiConfigBearerAuth | ZtiConfigHeaderAuth | ZtiConfigOAuthAuth;
+}
+export interface ZtiConfigBearerAuth {
+  type: "bearer";
+  /**
+   * Holds the bearer token sent as "Authorization: Bearer <token>". The name of an environment variable, never the secret itself.
+   */
+  token_env: string;
+}
+export interface ZtiConfigHeaderAuth {
+  type: "header";
+  /**
+   * The header name, e.g. "X-Api-Key".
+   */
+  name: string;
+  /**
+   * Holds the header value. The name of an environment variable, never the secret itself.
+   */
+  value_env: string;
+}
+export interface ZtiConfigOAuthAuth {
+  type: "oauth_client_credentials";
+  /**
+   * The token endpoint (RFC 6749 Section 4.4); the client authenticates with HTTP Basic (client_secret_basic).
+   */
+  token_url: string;
+  client_id: string;
+  /**
+   * Holds the client secret. The name of an environment variable, never the secret itself.
+   */
+  client_secret_env: string;
+  /**
+   * Space-separated scopes to ask for.
+   */
+  scope?: string;
 }

@@ -1,0 +1,43 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { meta } from '../ids.js';
+
+const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+const envVar = (description: string) => Type.String({ pattern: ENV_NAME, description: `${description} The name of an environment variable, never the secret itself.` });
+
+export const ZtiConfigBearerAuth = Type.Object({
+  type: Type.Literal('bearer'),
+  token_env: envVar('Holds the bearer token sent as "Authorization: Bearer <token>".'),
+}, { additionalProperties: false, title: 'ZtiConfigBearerAuth' });
+
+export const ZtiConfigHeaderAuth = Type.Object({
+  type: Type.Literal('header'),
+  name: Type.String({ pattern: '^[A-Za-z0-9-]+$', description: 'The header name, e.g. "X-Api-Key".' }),
+  value_env: envVar('Holds the header value.'),
+}, { additionalProperties: false, title: 'ZtiConfigHeaderAuth' });
+
+export const ZtiConfigOAuthAuth = Type.Object({
+  type: Type.Literal('oauth_client_credentials'),
+  token_url: Type.String({ format: 'uri', pattern: '^https?://', description: 'The token endpoint (RFC 6749 Section 4.4); the client authenticates with HTTP Basic (client_secret_basic).' }),
+  client_id: Type.String({ minLength: 1 }),
+  client_secret_env: envVar('Holds the client secret.'),
+  scope: Type.Optional(Type.String({ minLength: 1, description: 'Space-separated scopes to ask for.' })),
+}, { additionalProperties: false, title: 'ZtiConfigOAuthAuth' });
+
+export const ZtiConfig = Type.Object({
+  zti_config: Type.Literal('1.0'),
+  target: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', description: 'Base URL of the endpoint under test (as --target).' })),
+  classes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Conformance classes to test (as --classes).' })),
+  runs: Type.Optional(Type.Integer({ minimum: 1, description: 'Generated cases per property (as --runs).' })),
+  seed: Type.Optional(Type.Integer({ minimum: 0, description: 'Seed for generated requests (as --seed).' })),
+  strict: Type.Optional(Type.Boolean({ description: 'SHOULD failures fail the run (as --strict).' })),
+  fixture: Type.Optional(Type.String({ minLength: 1, description: 'The fixture the target has loaded (as --fixture).' })),
+  expected_failures: Type.Optional(Type.String({ minLength: 1, description: 'Baseline file, relative to this file (as --expected-failures).' })),
+  auth: Type.Optional(Type.Union([ZtiConfigBearerAuth, ZtiConfigHeaderAuth, ZtiConfigOAuthAuth], { description: 'How the harness authenticates to the target. Secrets are named by environment variable only.' })),
+}, {
+  additionalProperties: false,
+  ...meta('harness', 'config', 'ZtiConfig',
+    'A zti test configuration file (zti.config.json or zti.config.jsonc in the working directory, or --config FILE). Command-line flags override the environment (ZTI_TOKEN, ZTI_AUTH_HEADER), which overrides the file.',
+    [{ zti_config: '1.0', target: 'https://pdp.example.com', classes: ['authzen-core', 'authzen-batch'], runs: 50, auth: { type: 'oauth_client_credentials', token_url: 'https://idp.example.com/oauth2/token', client_id: 'zti', client_secret_env: 'ZTI_CLIENT_SECRET', scope: 'authzen' } }]),
+});
+export type ZtiConfig = Static<typeof ZtiConfig>;
+export type ZtiConfigAuth = NonNullable<ZtiConfig['auth']>;
