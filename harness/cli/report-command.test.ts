@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferencePe } from '../../reference-impl/server.js';
 import type { ResultsFile } from '../../schemas/src/harness/results.js';
 import { ResultsFile as ResultsFileSchema } from '../../schemas/src/harness/results.js';
-import { dropsHeader, startBrokenTarget } from '../test-support/broken-target.js';
+import { dropsHeader } from '../test-support/broken-target.js';
+import { testThroughBreakage } from '../test-support/run-checks.js';
 import { loadResults, reportHtmlCommand, reportMergeCommand } from './report-command.js';
 import { testCommand } from './test-command.js';
 import { UsageError } from './usage-error.js';
@@ -22,16 +22,7 @@ let broken: ResultsFile;
 beforeAll(async () => {
   const evidenceDir = path.join(tmp, 'evidence');
   expect(await testCommand({ seed: '1', runs: '3', json: refFile, evidenceDir }, quiet)).toBe(0);
-  const pe = await startReferencePe({ port: 0, logger: false });
-  const proxy = await startBrokenTarget(pe.url, dropsHeader('x-request-id'));
-  process.env.ZTI_TOKEN = pe.tokens[0]!;
-  try {
-    expect(await testCommand({ target: proxy.url, seed: '1', runs: '3', json: brokenFile, evidenceDir }, quiet)).toBe(1);
-  } finally {
-    delete process.env.ZTI_TOKEN;
-    await proxy.close();
-    await pe.close();
-  }
+  expect((await testThroughBreakage(dropsHeader('x-request-id'), { seed: '1', runs: '3', json: brokenFile, evidenceDir })).code).toBe(1);
   reference = loadResults(refFile);
   broken = loadResults(brokenFile);
 }, 120_000);

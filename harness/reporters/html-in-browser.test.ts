@@ -9,11 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferencePe } from '../../reference-impl/server.js';
 import type { ResultsFile } from '../../schemas/src/harness/results.js';
 import { loadResults, reportHtmlCommand, reportMergeCommand } from '../cli/report-command.js';
 import { testCommand } from '../cli/test-command.js';
-import { dropsHeader, jsonBody, startBrokenTarget, withJson } from '../test-support/broken-target.js';
+import { dropsHeader, jsonBody, withJson, type Breakage } from '../test-support/broken-target.js';
+import { testThroughBreakage } from '../test-support/run-checks.js';
 import { VERDICT_LABEL } from './html.js';
 
 const CHROMIUM_PATH = process.env.ZTI_CHROMIUM ?? '/usr/bin/chromium';
@@ -91,24 +91,16 @@ describe.skipIf(!chromium)('HTML reports rendered in headless Chromium', () => {
     reportFile = path.join(tmp, 'broken.html');
     const evidenceDir = path.join(tmp, 'evidence');
     expect(await testCommand({ seed: '1', runs: '3', json: refFile, evidenceDir }, quiet)).toBe(0);
-    const pe = await startReferencePe({ port: 0, logger: false });
     const drop = dropsHeader('x-request-id');
-    const proxy = await startBrokenTarget(pe.url, {
+    const breakage: Breakage = {
       name: 'drops X-Request-ID and answers with a script',
       response: async (res, req) => {
         const dropped = await drop.response!(res, req);
         const body = jsonBody(dropped.body);
         return body !== null && typeof body === 'object' && !Array.isArray(body) ? withJson(dropped, { ...body, note: HOSTILE }) : dropped;
       },
-    });
-    process.env.ZTI_TOKEN = pe.tokens[0]!;
-    try {
-      expect(await testCommand({ target: proxy.url, seed: '1', runs: '3', only: ['decision/core/*', 'decision/zt/request-id-echo'], json: brokenFile, evidenceDir }, quiet)).toBe(1);
-    } finally {
-      delete process.env.ZTI_TOKEN;
-      await proxy.close();
-      await pe.close();
-    }
+    };
+    expect((await testThroughBreakage(breakage, { seed: '1', runs: '3', only: ['decision/core/*', 'decision/zt/request-id-echo'], json: brokenFile, evidenceDir })).code).toBe(1);
     reference = loadResults(refFile);
     broken = loadResults(brokenFile);
     expect(reportHtmlCommand(brokenFile, { out: reportFile }, quiet)).toBe(0);

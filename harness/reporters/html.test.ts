@@ -4,13 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferencePe, type RunningPe } from '../../reference-impl/server.js';
 import { ResultsFile } from '../../schemas/src/harness/results.js';
 import { validatorFor } from '../../schemas/validators.js';
 import { testCommand } from '../cli/test-command.js';
 import { SPEC_DIR } from '../cli/paths.js';
 import { parseRequirements } from '../gen/spec-requirements.js';
-import { jsonBody, startBrokenTarget, withJson } from '../test-support/broken-target.js';
+import { jsonBody, withJson } from '../test-support/broken-target.js';
+import { testThroughBreakage } from '../test-support/run-checks.js';
 import { escapeHtml, MAX_BODY_CHARS, toHtml } from './html.js';
 
 const validResults = validatorFor(ResultsFile);
@@ -45,10 +45,8 @@ beforeAll(async () => {
   await testCommand({ seed: '1', runs: '3', json: refFile, evidenceDir: path.join(tmp, 'evidence') }, quiet);
   reference = read(refFile);
 
-  let pe: RunningPe | undefined;
-  const proxy = await (async () => {
-    pe = await startReferencePe({ port: 0, logger: false });
-    return startBrokenTarget(pe.url, {
+  const file = path.join(tmp, 'hostile.json');
+  ({ token } = await testThroughBreakage({
       name: 'drops X-Request-ID and answers with markup',
       response: (res) => {
         const headers = Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== 'x-request-id'));
@@ -56,19 +54,8 @@ beforeAll(async () => {
         const broken = { ...res, headers: { ...headers, 'x-powered-by': HOSTILE } };
         return body !== null && typeof body === 'object' && !Array.isArray(body) ? withJson(broken, { ...body, note: HOSTILE }) : broken;
       },
-    });
-  })();
-  token = pe!.tokens[0]!;
-  process.env.ZTI_TOKEN = token;
-  try {
-    const file = path.join(tmp, 'hostile.json');
-    await testCommand({ target: proxy.url, seed: '1', runs: '3', only: ['decision/core/*', 'decision/zt/request-id-echo'], json: file, evidenceDir: path.join(tmp, 'evidence') }, quiet);
-    hostile = read(file);
-  } finally {
-    delete process.env.ZTI_TOKEN;
-    await proxy.close();
-    await pe!.close();
-  }
+    }, { seed: '1', runs: '3', only: ['decision/core/*', 'decision/zt/request-id-echo'], json: file, evidenceDir: path.join(tmp, 'evidence') }));
+  hostile = read(file);
 }, 120_000);
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
