@@ -6,6 +6,11 @@
 //       bare node:http (the floor), reference PE cached (default) and uncached (cacheSize 0),
 //       Cerbos 0.55 (AuthZEN endpoint, equivalent policies in cerbos/policies).
 //   P2  POST /access/v1/evaluations with 100-item batches: reference vs Cerbos, decisions/s.
+//   P3  the harness engine (TargetClient.send) vs autocannon on POST /access/v1/evaluation of
+//       the reference PE, same body and requests in flight (p3.ts, p3-load.ts); and the wall
+//       time of `zti test` (default suite, embedded reference).
+// Sections: `npm run bench -- p3` measures P3 alone; `p1` or `p2` the wrk part (both, as they
+// share servers); none named = all.
 //
 // Scenarios are measured in interleaved rounds (every target once per round) and each
 // figure is the median round, so that a noisy neighbour hurts all of them alike and a
@@ -22,14 +27,16 @@ import { CERBOS_VERSION, findCerbos, startCerbos } from './cerbos.js';
 import { EVALUATION, EVALUATIONS, checkEquivalence } from './equivalence.js';
 import { formatSummary, summarize, type ProfileSummary } from './profile-summary.js';
 import { cpuSeconds, run, startServer, type Server } from './processes.js';
-import { formatTable, judgeTargets, type Figure } from './report.js';
+import { measureP3 } from './p3.js';
+import { formatP3Table, formatTable, judgeP3, judgeTargets, type Figure, type P3 } from './report.js';
 import { combine, runWrk, type Round, type WrkLoad } from './wrk.js';
 import { BATCH_DISTINCT_ITEMS, DISTINCT_PCT, HOT_COUNT, TEMPLATE_COUNT, buildWorkload, forCerbos } from './workload.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 
-const { values: flags } = parseArgs({
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     seconds: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '5' },
@@ -40,6 +47,10 @@ const { values: flags } = parseArgs({
     'server-cpu': { type: 'string', default: '0' },
     'client-cpu': { type: 'string', default: '1' },
     'no-cerbos': { type: 'boolean', default: false },
+    'p3-seconds': { type: 'string', default: '5' },
+    'p3-rounds': { type: 'string', default: '3' },
+    'p3-in-flight': { type: 'string', default: '4' },
+    'no-suite': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
@@ -48,9 +59,12 @@ const { values: flags } = parseArgs({
 });
 
 if (flags.help) {
-  process.stdout.write(`usage: npm run bench -- [--seconds 2] [--rounds 5] [--warmup 2] [--connections 10] [--seed 1]
+  process.stdout.write(`usage: npm run bench -- [p1|p2|p3 ...] [--seconds 2] [--rounds 5] [--warmup 2] [--connections 10] [--seed 1]
        [--out .zti/bench/results.json] [--server-cpu 0] [--client-cpu 1] [--no-cerbos]
+       [--p3-seconds 5] [--p3-rounds 3] [--p3-in-flight 4] [--no-suite]
        [--profile | --no-profile] [--strict]
+Sections: p1 and p2 (wrk; they run together), p3 (harness engine vs autocannon, and the
+default suite's wall time unless --no-suite); none named = all.
 Each scenario is measured in rounds x seconds after a warm-up, every scenario once per round;
 a figure is the median round. --profile always profiles the
 reference PE; by default it is profiled only when a target is missed. --strict exits 1 when
@@ -72,6 +86,14 @@ const cfg = {
   serverCpu: num('server-cpu', flags['server-cpu'], 0),
   clientCpu: num('client-cpu', flags['client-cpu'], 0),
 };
+const p3cfg = {
+  seconds: num('p3-seconds', flags['p3-seconds'], 1),
+  rounds: num('p3-rounds', flags['p3-rounds'], 1),
+  inFlight: num('p3-in-flight', flags['p3-in-flight'], 1),
+};
+const unknownSection = positionals.find((p) => !['p1', 'p2', 'p3'].includes(p));
+if (unknownSection !== undefined) { process.stderr.write(`bench: unknown section "${unknownSection}" (p1, p2 or p3)\n`); process.exit(2); }
+const sections = { wrk: positionals.length === 0 || positionals.includes('p1') || positionals.includes('p2'), p3: positionals.length === 0 || positionals.includes('p3') };
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -97,6 +119,7 @@ function startReference(name: string, token: string, workDir: string, cacheSize?
 interface Scenario { id: string; label: string; figure: 'P1' | 'P2'; server: () => Server; load: WrkLoad; itemsPerRequest: number }
 
 async function main(): Promise<number> {
+  if (!sections.wrk) return p3Only();
   const wrk = await which('wrk');
   if (!wrk) { log('bench: wrk is not installed; run `npm run bench` (run.sh installs it with apt-get) or apt-get install -y wrk'); return 2; }
   if (!(await which('taskset'))) { log('bench: taskset (util-linux) is missing; it pins server and load generator to separate cores'); return 2; }
@@ -181,6 +204,7 @@ async function main(): Promise<number> {
 
     await stopAll();
     servers.length = 0;
+    const p3 = sections.p3 ? await runP3(token, workDir, w.hot[0], servers) : undefined;
     const stats = (name: string) => {
       try { return JSON.parse(fs.readFileSync(path.join(workDir, `${name}.stats.json`), 'utf8')) as { decisions: number; cacheHits: number }; } catch { return undefined; }
     };
@@ -194,10 +218,10 @@ async function main(): Promise<number> {
     };
     const p1 = { bare: fig('p1-bare')!, cached: fig('p1-reference-cached')!, uncached: fig('p1-reference-uncached')!, cerbos: fig('p1-cerbos') };
     const p2 = { cached: fig('p2-reference-cached')!, uncached: fig('p2-reference-uncached')!, cerbos: fig('p2-cerbos') };
-    const targets = judgeTargets(p1, p2, cerbos !== undefined, eq);
+    const targets = [...judgeTargets(p1, p2, cerbos !== undefined, eq), ...(p3 ? judgeP3(p3) : [])];
     const missed = targets.filter((x) => x.met === false);
     const sc = stats('reference-cached');
-    process.stdout.write(`${formatTable(cfg, eq, cerbos !== undefined, p1, p2, targets, sc)}\n`);
+    process.stdout.write(`${formatTable(cfg, eq, cerbos !== undefined, p1, p2, targets, sc, p3)}\n`);
 
     // ---------- profile ----------
     const profiles: Array<{ scenario: string; rps: number; summary: ProfileSummary }> = [];
@@ -247,7 +271,7 @@ async function main(): Promise<number> {
         decisions: { permits: eq.permits, denies: eq.denies },
       },
       equivalence: cerbos ? { checked: eq.checked, same: eq.same, mismatches: eq.mismatches } : null,
-      p1, p2,
+      p1, p2, p3: p3 ?? null,
       referenceStats: { cached: sc ?? null, uncached: stats('reference-uncached') ?? null },
       targets,
       profiles: profiles.map((p) => ({ scenario: p.scenario, rpsWhileProfiled: p.rps, ...p.summary })),
@@ -259,6 +283,46 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
   }
+}
+
+/** P3 on a reference PE of its own (cached, as deployed), after P1 and P2 have stopped their servers. */
+async function runP3(token: string, workDir: string, body: unknown, servers: Server[]): Promise<P3> {
+  log(`bench: starting the reference PE for P3 on core ${cfg.serverCpu}`);
+  const ref = await startReference('reference-p3', token, workDir);
+  servers.push(ref);
+  try {
+    return await measureP3({
+      server: ref, token, body, workDir, inFlight: p3cfg.inFlight, seconds: p3cfg.seconds, rounds: p3cfg.rounds, warmup: cfg.warmup,
+      clientCpu: cfg.clientCpu, suite: !flags['no-suite'], log,
+    });
+  } finally {
+    await ref.stop();
+    servers.splice(servers.indexOf(ref), 1);
+  }
+}
+
+async function p3Only(): Promise<number> {
+  if (!(await which('taskset'))) { log('bench: taskset (util-linux) is missing; it pins server and load generator to separate cores'); return 2; }
+  const busy = os.loadavg()[0] ?? 0;
+  if (busy > 1) log(`bench: WARNING: the machine is busy before we start (load ${busy.toFixed(2)}); other processes share the cores and the figures will be noisy`);
+  const workDir = path.join(path.dirname(flags.out), 'work');
+  fs.mkdirSync(workDir, { recursive: true });
+  const token = randomBytes(24).toString('base64url');
+  const servers: Server[] = [];
+  process.once('SIGINT', () => { void Promise.all(servers.map((s) => s.stop())).then(() => process.exit(130)); });
+  const p3 = await runP3(token, workDir, buildWorkload(cfg.seed).hot[0], servers);
+  const targets = judgeP3(p3);
+  process.stdout.write(`${formatP3Table(cfg, p3, targets)}\n`);
+  const out = path.join(path.dirname(flags.out), 'results-p3.json');
+  const result = {
+    when: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
+    config: { serverCpu: cfg.serverCpu, clientCpu: cfg.clientCpu, warmup: cfg.warmup, seed: cfg.seed, p3: p3cfg },
+    p3, targets,
+  };
+  fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`\nresults: ${path.relative(process.cwd(), out) || out}\n`);
+  return targets.some((x) => x.met === false) && flags.strict ? 1 : 0;
 }
 
 main().then((code) => process.exit(code), (e: unknown) => {

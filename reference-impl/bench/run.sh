@@ -4,7 +4,8 @@
 #   Cerbos   npm package @cerbos/cerbos-linux-x64@0.55.0 (the PDP binary) under
 #            $ZTI_BENCH_CACHE (default ~/.cache/zti-bench), outside the repository
 # Everything listens on 127.0.0.1; every load is bounded in time. Arguments are passed to
-# bench.ts (try --help).
+# bench.ts (try --help); `run.sh p3` measures P3 alone (autocannon is a devDependency), and
+# then neither wrk nor Cerbos is needed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -12,7 +13,16 @@ CERBOS_VERSION=0.55.0
 CACHE="${ZTI_BENCH_CACHE:-$HOME/.cache/zti-bench}"
 export ZTI_BENCH_CACHE="$CACHE"
 
-if ! command -v wrk >/dev/null 2>&1; then
+# Sections named (p1, p2, p3); none = all. wrk and Cerbos serve p1/p2 only.
+want_wrk=1
+sections=0
+for a in "$@"; do case "$a" in p1|p2|p3) sections=1 ;; esac; done
+if [ "$sections" = 1 ]; then
+  want_wrk=0
+  for a in "$@"; do case "$a" in p1|p2) want_wrk=1 ;; esac; done
+fi
+
+if [ "$want_wrk" = 1 ] && ! command -v wrk >/dev/null 2>&1; then
   echo "bench: installing wrk (apt-get)" >&2
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -22,7 +32,7 @@ fi
 
 CERBOS_PKG="$CACHE/node_modules/@cerbos/cerbos-linux-x64"
 installed_version() { node -e 'try{process.stdout.write(require(process.argv[1]).version)}catch{}' "$CERBOS_PKG/package.json"; }
-want_cerbos=1
+want_cerbos=$want_wrk
 for a in "$@"; do [ "$a" = "--no-cerbos" ] && want_cerbos=0; done
 if [ "$want_cerbos" = 1 ] && [ "$(installed_version)" != "$CERBOS_VERSION" ]; then
   echo "bench: installing @cerbos/cerbos-linux-x64@$CERBOS_VERSION into $CACHE" >&2
