@@ -2,14 +2,16 @@
 // batch, search and discovery plus the pe-zt profile (spec/decision.md), decided by Cedar
 // policies loaded from a fixture under vectors/fixtures/. It refuses to start with a broken
 // policy set or entities file (ConfigError naming file, line and column).
-import { randomBytes } from 'node:crypto';
+import { constants as cryptoConstants, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.js';
 import { BearerAuth } from './lib/bearer-auth.js';
+import { ClientCertAuth } from './lib/client-cert-auth.js';
 import { requestListener, type Route } from './lib/http-pipeline.js';
 import { CedarEngine } from './decision/cedar-engine.js';
 import { Decider } from './decision/decider.js';
@@ -55,6 +57,22 @@ export interface PeOptions {
   defaultTtlS?: number;
   /** Default false: no logging. */
   logger?: PeLogger | false;
+  /**
+   * Serve HTTPS with this PEM key and certificate chain (discovery then publishes https URLs).
+   * requireClientCert turns on mTLS: a client certificate chaining to `ca` authenticates
+   * the PEP (DEC-080). The handshake completes without one, so that a PEP without an accepted
+   * certificate gets the typed 401 of DEC-081, not a TLS alert. Bearer tokens are then
+   * accepted only when `tokens` are given; none is generated.
+   */
+  tls?: PeTlsOptions;
+}
+
+export interface PeTlsOptions {
+  key: string;
+  cert: string;
+  /** PEM CA certificate(s) that issue accepted client certificates; required with requireClientCert. */
+  ca?: string;
+  requireClientCert?: boolean;
 }
 
 export interface RunningPe {
@@ -77,7 +95,9 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const port = integerOption('port', opts.port, 0, 0, 65535);
   const issuer = opts.issuer === undefined ? undefined : checkIssuer(opts.issuer);
   const tokens = checkTokens(opts.tokens ?? []);
-  if (!opts.noAuth && tokens.length === 0) tokens.push(randomBytes(32).toString('base64url'));
+  const mtls = opts.tls?.requireClientCert === true && !opts.noAuth;
+  if (mtls && !opts.tls?.ca) throw new ConfigError('option tls.requireClientCert needs tls.ca: the PEM CA certificate that issues the accepted client certificates');
+  if (!opts.noAuth && !mtls && tokens.length === 0) tokens.push(randomBytes(32).toString('base64url'));
 
   const { policiesDir, entitiesFile } = locateFixture(opts);
   const policies = loadPolicies(policiesDir);
@@ -94,12 +114,13 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
     [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
     [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],
-    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost) }],
+    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http') }],
   ]);
 
-  const server = createServer(requestListener({
+  const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;
+  const server = listenerServer(opts.tls, mtls, requestListener({
     routes,
-    auth: opts.noAuth ? undefined : new BearerAuth(tokens),
+    auth: opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer,
     maxBodyBytes: ZTI_LIMITS.max_body_bytes,
     onInternalError: (err, req) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500'),
   }));
@@ -120,8 +141,9 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const addr = server.address() as AddressInfo;
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   boundHost = `${reachable.includes(':') ? `[${reachable}]` : reachable}:${addr.port}`;
-  const url = `http://${boundHost}`;
-  log?.info({ url, policies: policies.files.length, entities: entities.size, auth: opts.noAuth ? 'off' : `${tokens.length} bearer token(s)` }, 'reference PE listening');
+  const url = `${opts.tls ? 'https' : 'http'}://${boundHost}`;
+  const authLog = opts.noAuth ? 'off' : `${mtls ? 'mTLS client certificates, ' : ''}${tokens.length} bearer token(s)`;
+  log?.info({ url, policies: policies.files.length, entities: entities.size, auth: authLog }, 'reference PE listening');
 
   return {
     url,
@@ -132,6 +154,27 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
       server.closeAllConnections();
     }),
   };
+}
+
+/** node:http, or node:https with the PE's key and certificate (and client certificates requested for mTLS). */
+function listenerServer(tls: PeTlsOptions | undefined, mtls: boolean, listener: RequestListener): Server {
+  if (!tls) return createServer(listener);
+  if (typeof tls.key !== 'string' || typeof tls.cert !== 'string' || tls.key === '' || tls.cert === '') {
+    throw new ConfigError('option tls needs key and cert: the PEM private key and certificate chain of the PE');
+  }
+  try {
+    // rejectUnauthorized false: a PEP without an accepted certificate still completes the
+    // handshake and gets a typed 401 (ClientCertAuth checks socket.authorized per request).
+    return createTlsServer({
+      key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2',
+      // No session resumption under mTLS: node reports a resumed session as authorized even
+      // when its first handshake carried no client certificate.
+      ...(mtls ? { ca: tls.ca, requestCert: true, rejectUnauthorized: false, secureOptions: cryptoConstants.SSL_OP_NO_TICKET } : {}),
+    }, listener);
+  } catch (e) {
+    // The message of OpenSSL names what is wrong, never the key itself.
+    throw new ConfigError(`option tls: the key, certificate or CA cannot be used (${e instanceof Error ? e.message : String(e)}); give PEM files whose key matches the certificate`);
+  }
 }
 
 function locateFixture(opts: PeOptions): { policiesDir: string; entitiesFile: string } {

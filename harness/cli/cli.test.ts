@@ -45,7 +45,7 @@ describe('zti test', () => {
     expect(r.summary.pass).toBeGreaterThanOrEqual(CHECKS.length);
     expect(r.target.embedded).toBe(true);
     const xml = fs.readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="zti" tests="\d+" failures="0" errors="0"/);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuite name="zti" version="[^"]+" tests="\d+" failures="0" errors="0"/);
     expect((xml.match(/<testcase /g) ?? []).length).toBe(r.checks.length);
   });
 
@@ -61,7 +61,7 @@ describe('zti test', () => {
     const code = await testCommand({ target: dropsRequestId.url, seed: '3', runs: '5', only: ['decision/zt/request-id-echo'], evidenceDir: evidence }, (s) => { out += s; });
     expect(code).toBe(1);
     expect(out).toContain('FAIL decision/zt/request-id-echo [DEC-011]');
-    expect(out).toMatch(/replay: zti test --target http:\/\/127\.0\.0\.1:\d+ --only 'decision\/zt\/request-id-echo' --seed 3/);
+    expect(out).toMatch(/replay: zti test --target http:\/\/127\.0\.0\.1:\d+ --replay 'decision\/zt\/request-id-echo@3'/);
     expect(out).toContain('curl -sS -i -X POST');
     expect(out).toContain('"authorization: Bearer $ZTI_TOKEN"');
     expect(out).not.toContain(pe.tokens[0]!);

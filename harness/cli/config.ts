@@ -1,12 +1,16 @@
 // The zti test configuration file: zti.config.json / zti.config.jsonc in the working
 // directory, or --config FILE. Flags override the environment, which overrides the file.
 // Secrets are never in the file: it names the environment variables that hold them.
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request } from 'undici';
+import { CONFORMANCE_CLASSES, type ConformanceClass } from '../../schemas/decision.js';
 import { ZtiConfig, type ZtiConfigAuth } from '../../schemas/src/harness/config.js';
 import { validatorFor } from '../../schemas/validators.js';
-import type { AuthHeader } from '../engine/http-client.js';
+import type { AuthHeader, TlsClientOptions } from '../engine/http-client.js';
+import type { TargetSpec } from '../engine/target.js';
+import { readPem } from './pem-file.js';
 import { schemaProblem } from '../vectors/json-file.js';
 import { formatVectorError } from '../vectors/vector-error.js';
 import { stripJsonc } from './jsonc.js';
@@ -49,8 +53,10 @@ export function loadConfig(file: string): LoadedConfig {
     throw new UsageError(`--config: ${formatVectorError({ code: 'invalid_json', file, pointer: '', message: `the file is not ${jsonc ? 'JSONC' : 'JSON'}${where}: ${why}`, fix })}`);
   }
   const secret = literalSecret(value);
-  if (secret) {
-    throw new UsageError(`--config: ${formatVectorError({ code: 'schema_violation', file, pointer: `/auth/${secret.member}`, message: `/auth/${secret.member} would put a secret in the file, which zti refuses`, fix: `remove it, put the secret in an environment variable and give that variable's name as /auth/${secret.env}` })}`);
+  if (secret) throw new UsageError(`--config: ${formatVectorError({ code: 'schema_violation', file, ...secret })}`);
+  const unknownClass = unknownTargetClass(value);
+  if (unknownClass !== undefined) {
+    throw new UsageError(`--config: ${formatVectorError({ code: 'unknown_class', file, pointer: `/targets/${unknownClass}`, message: `/targets/${unknownClass}: "${unknownClass}" is not a conformance class`, fix: `key /targets by class name, one of ${CONFORMANCE_CLASSES.join(', ')}` })}`);
   }
   if (!validConfig(value)) {
     const problem = schemaProblem(validConfig.schemaId, value, file, SCHEMA_FILE);
@@ -60,13 +66,45 @@ export function loadConfig(file: string): LoadedConfig {
 }
 
 /** Members that would hold a secret itself, with the member that names its variable instead. */
-const LITERAL_SECRETS: Record<string, string> = { token: 'token_env', value: 'value_env', client_secret: 'client_secret_env', secret: 'client_secret_env', password: 'client_secret_env' };
+const LITERAL_SECRETS: Record<string, string> = {
+  token: 'token_env', value: 'value_env', client_secret: 'client_secret_env', secret: 'client_secret_env', password: 'client_secret_env',
+  passphrase: 'key_passphrase_env', key_passphrase: 'key_passphrase_env',
+};
 
-function literalSecret(value: unknown): { member: string; env: string } | undefined {
-  const auth = typeof value === 'object' && value !== null ? (value as { auth?: unknown }).auth : undefined;
-  if (typeof auth !== 'object' || auth === null) return undefined;
-  const member = Object.keys(auth).find((k) => k in LITERAL_SECRETS);
-  return member === undefined ? undefined : { member, env: LITERAL_SECRETS[member]! };
+const members = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : undefined;
+
+/** The auth objects of a config (top level and per class), with their JSON pointers. */
+function authObjects(value: unknown): Array<[string, Record<string, unknown>]> {
+  const out: Array<[string, Record<string, unknown>]> = [];
+  const top = members(members(value)?.auth);
+  if (top) out.push(['/auth', top]);
+  for (const [c, entry] of Object.entries(members(members(value)?.targets) ?? {})) {
+    const auth = members(members(entry)?.auth);
+    if (auth) out.push([`/targets/${c}/auth`, auth]);
+  }
+  return out;
+}
+
+function literalSecret(value: unknown): { pointer: string; message: string; fix: string } | undefined {
+  for (const [at, auth] of authObjects(value)) {
+    const member = Object.keys(auth).find((k) => k in LITERAL_SECRETS);
+    if (member !== undefined) {
+      return { pointer: `${at}/${member}`, message: `${at}/${member} would put a secret in the file, which zti refuses`, fix: `remove it, put the secret in an environment variable and give that variable's name as ${at}/${LITERAL_SECRETS[member]!}` };
+    }
+    // A key pasted into the file instead of its path.
+    for (const m of ['key_file', 'cert_file']) {
+      const v = auth[m];
+      if (typeof v === 'string' && v.includes('-----BEGIN')) {
+        return { pointer: `${at}/${m}`, message: `${at}/${m} holds PEM content; zti refuses keys and certificates written into the file`, fix: `put the PEM in a file of its own and give its path (relative to this file) as ${at}/${m}` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function unknownTargetClass(value: unknown): string | undefined {
+  return Object.keys(members(members(value)?.targets) ?? {}).find((c) => !(CONFORMANCE_CLASSES as readonly string[]).includes(c));
 }
 
 function lineCol(text: string, index: number): string {
@@ -86,26 +124,131 @@ function fromEnv(name: string, member: string, file: string, env: NodeJS.Process
  * that returns a cached access token; the first token is fetched here, so that a wrong
  * secret stops zti before any check runs.
  */
-export async function configAuth(auth: ZtiConfigAuth, file: string, env: NodeJS.ProcessEnv = process.env): Promise<AuthHeader> {
+export async function configAuth(auth: ZtiConfigAuth, file: string, env: NodeJS.ProcessEnv = process.env, at = '/auth'): Promise<AuthHeader | undefined> {
   switch (auth.type) {
     case 'bearer':
-      return ['authorization', `Bearer ${fromEnv(auth.token_env, '/auth/token_env', file, env)}`];
+      return ['authorization', `Bearer ${fromEnv(auth.token_env, `${at}/token_env`, file, env)}`];
     case 'header':
-      return [auth.name.toLowerCase(), fromEnv(auth.value_env, '/auth/value_env', file, env)];
+      return [auth.name.toLowerCase(), fromEnv(auth.value_env, `${at}/value_env`, file, env)];
     case 'oauth_client_credentials': {
       const source = clientCredentials({
         tokenUrl: auth.token_url, clientId: auth.client_id, scope: auth.scope,
-        clientSecret: fromEnv(auth.client_secret_env, '/auth/client_secret_env', file, env),
+        clientSecret: fromEnv(auth.client_secret_env, `${at}/client_secret_env`, file, env),
       });
       try {
         await source();
       } catch (e) {
-        throw new UsageError(`${file}: /auth: ${e instanceof Error ? e.message : String(e)}`);
+        throw new UsageError(`${file}: ${at}: ${e instanceof Error ? e.message : String(e)}`);
       }
       return ['authorization', async () => `Bearer ${await source()}`];
     }
+    case 'mtls':
+      // The client certificate is a TLS setting (configTls), not a header.
+      return undefined;
   }
 }
+
+/** The TLS flags of zti test; each names a PEM file. */
+export interface TlsFlags {
+  ca?: string | undefined;
+  clientCert?: string | undefined;
+  clientKey?: string | undefined;
+}
+
+/** The environment variable that holds the passphrase of an encrypted --client-key. */
+export const KEY_PASSPHRASE_ENV = 'ZTI_CLIENT_KEY_PASSPHRASE';
+
+/**
+ * The TLS settings of the top-level target: --ca over ca_file, --client-cert/--client-key
+ * over an mtls auth. Files are read and the key is checked against the certificate here,
+ * so that a wrong file stops zti before any request, naming the file.
+ */
+export function resolveTls(flags: TlsFlags, loaded: LoadedConfig | undefined, env: NodeJS.ProcessEnv = process.env): TlsClientOptions | undefined {
+  if ((flags.clientCert === undefined) !== (flags.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together: give the PEM client certificate and its private key');
+  const c = loaded?.config;
+  const dir = loaded ? path.dirname(loaded.file) : '.';
+  const ca = flags.ca !== undefined ? readPem('--ca', flags.ca, 'certificate')
+    : c?.ca_file !== undefined && loaded ? readPem(`${loaded.file}: /ca_file`, path.resolve(dir, c.ca_file), 'certificate') : undefined;
+  let identity: TlsClientOptions | undefined;
+  if (flags.clientCert !== undefined && flags.clientKey !== undefined) {
+    identity = clientIdentity({ cert: ['--client-cert', flags.clientCert], key: ['--client-key', flags.clientKey], passphrase: env[KEY_PASSPHRASE_ENV] || undefined });
+  } else if (c?.auth?.type === 'mtls' && loaded) {
+    identity = mtlsIdentity(c.auth, loaded.file, '/auth', env);
+  }
+  return ca === undefined && identity === undefined ? undefined : { ...(ca !== undefined ? { ca } : {}), ...identity };
+}
+
+function mtlsIdentity(auth: Extract<ZtiConfigAuth, { type: 'mtls' }>, file: string, at: string, env: NodeJS.ProcessEnv): TlsClientOptions {
+  const dir = path.dirname(file);
+  return clientIdentity({
+    cert: [`${file}: ${at}/cert_file`, path.resolve(dir, auth.cert_file)],
+    key: [`${file}: ${at}/key_file`, path.resolve(dir, auth.key_file)],
+    passphrase: auth.key_passphrase_env === undefined ? undefined : fromEnv(auth.key_passphrase_env, `${at}/key_passphrase_env`, file, env),
+  });
+}
+
+/** Reads a client certificate and key and checks that they belong together; messages never show the key. */
+function clientIdentity(opts: { cert: [string, string]; key: [string, string]; passphrase: string | undefined }): TlsClientOptions {
+  const cert = readPem(opts.cert[0], opts.cert[1], 'certificate');
+  const key = readPem(opts.key[0], opts.key[1], 'private key');
+  let keyObject: crypto.KeyObject;
+  try {
+    keyObject = crypto.createPrivateKey({ key, ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}) });
+  } catch {
+    const encrypted = /ENCRYPTED/.test(key);
+    throw new UsageError(`${opts.key[0]}: ${opts.key[1]} cannot be read as a private key; ${encrypted
+      ? (opts.passphrase === undefined ? `it is encrypted: put its passphrase in an environment variable (${KEY_PASSPHRASE_ENV} for --client-key, key_passphrase_env in the config file)` : 'check its passphrase')
+      : 'give an unencrypted or passphrase-protected PEM private key'}`);
+  }
+  let matches = false;
+  try {
+    matches = new crypto.X509Certificate(cert).checkPrivateKey(keyObject);
+  } catch {
+    throw new UsageError(`${opts.cert[0]}: ${opts.cert[1]} is not a usable X.509 certificate; give the PEM client certificate`);
+  }
+  if (!matches) throw new UsageError(`${opts.key[0]}: ${opts.key[1]} is not the private key of ${opts.cert[1]}; give the key the client certificate was issued for`);
+  return { cert, key, ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}) };
+}
+
+/**
+ * The targets the file names per conformance class. An entry without auth gets the top-level
+ * credentials (header and client certificate) only when it has the origin of the top-level
+ * target: credentials never travel to an origin the user did not pair them with. Its CA is
+ * its own ca_file, else the top-level one. Entries with the same settings share one target.
+ */
+export async function resolveClassTargets(
+  loaded: LoadedConfig | undefined,
+  top: { target: string; auth: AuthHeader | undefined; tls: TlsClientOptions | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Partial<Record<ConformanceClass, TargetSpec>>> {
+  const entries = loaded?.config.targets;
+  if (!loaded || !entries) return {};
+  const file = loaded.file;
+  const dir = path.dirname(file);
+  const topOrigin = new URL(top.target).origin;
+  const shared = new Map<string, TargetSpec>();
+  const out: Partial<Record<ConformanceClass, TargetSpec>> = {};
+  for (const [cls, entry] of Object.entries(entries)) {
+    if (!entry) continue;
+    const at = `/targets/${cls}`;
+    const sameOrigin = new URL(entry.target).origin === topOrigin;
+    const key = JSON.stringify([entry.target.replace(/\/+$/, ''), entry.auth ?? null, entry.ca_file ?? null]);
+    let spec = shared.get(key);
+    if (!spec) {
+      const ca = entry.ca_file !== undefined ? readPem(`${file}: ${at}/ca_file`, path.resolve(dir, entry.ca_file), 'certificate') : top.tls?.ca;
+      const inherited = entry.auth === undefined && sameOrigin;
+      const auth = entry.auth !== undefined ? await configAuth(entry.auth, file, env, `${at}/auth`) : inherited ? top.auth : undefined;
+      const identity = entry.auth?.type === 'mtls' ? mtlsIdentity(entry.auth, file, `${at}/auth`, env)
+        : inherited && top.tls?.cert !== undefined ? { cert: top.tls.cert, key: top.tls.key, passphrase: top.tls.passphrase } : undefined;
+      const tls = ca === undefined && identity === undefined ? undefined : { ...(ca !== undefined ? { ca } : {}), ...identity };
+      spec = { baseUrl: entry.target.replace(/\/+$/, ''), auth, tls };
+      shared.set(key, spec);
+    }
+    out[cls as ConformanceClass] = spec;
+  }
+  return out;
+}
+
 
 export interface ClientCredentials {
   tokenUrl: string;

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { testCommand } from './test-command.js';
 import { serveCommand } from './serve-command.js';
-import { vectorsValidateCommand, vectorsReplayCommand } from './vectors-command.js';
+import { vectorsValidateCommand, vectorsReplayCommand, vectorsRecordCommand, type VectorsRecordFlags } from './vectors-command.js';
 import { reportHtmlCommand, reportMergeCommand } from './report-command.js';
 import { VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
@@ -21,6 +21,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--target <url>', 'base URL of the endpoint under test (default: start the reference PE in process)')
     .option('--classes <list>', 'comma-separated conformance classes to test (default: those the discovery document claims)')
     .option('--auth-header <header>', 'header that authenticates the harness, "Name: value" (prefer $ZTI_AUTH_HEADER or $ZTI_TOKEN for secrets)')
+    .option('--ca <file>', 'PEM CA certificate(s) that verify the target\'s server certificate (over ca_file in the config)')
+    .option('--client-cert <file>', 'PEM client certificate presented to the target for mTLS (with --client-key; over an mtls auth in the config)')
+    .option('--client-key <file>', 'PEM private key of --client-cert (an encrypted key\'s passphrase from $ZTI_CLIENT_KEY_PASSPHRASE)')
+    .option('--embedded-tls', 'run the embedded reference PE over HTTPS with mTLS, using a throwaway CA and client certificate')
     .option('--seed <n>', 'seed for generated requests (printed first; same seed, same requests)')
     .option('--runs <n>', 'generated cases per property (default: 100)')
     .option('--only <ids>', 'run only these check IDs (globs, repeatable or comma-separated)', collect)
@@ -34,7 +38,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--fixture <name>', 'the fixture the target has loaded (embedded default: zt-default)')
     .option('--vectors <dir>', 'scenario vectors directory (default: the bundled vectors/)')
     .option('--authzen-vectors <file>', 'also run an AuthZEN interop decisions file ({evaluation:[…], evaluations:[…]})')
-    .option('--replay-path <path>', 'with --seed and --only: rerun exactly one shrunk case')
+    .option('--replay <token>', 'rerun exactly one failing case: the token (CHECK@SEED[:PATH]) printed after "replay:"')
+    .option('--transcript <file>', 'write every HTTP exchange of every case as NDJSON (schemas/json/harness/transcript.schema.json)')
+    .option('--html <file>', 'write a self-contained HTML report with the full transcript of each case')
     .option('--concurrency <n>', 'checks in flight at once', '4')
     .option('--timeout <ms>', 'per-request timeout', '10000')
     .option('--evidence-dir <dir>', 'where failing cases are written as vector files (default .zti/failures)')
@@ -50,6 +56,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--entities <file>', 'Cedar entities JSON file (with --policies)')
     .option('--issuer <url>', 'policy_decision_point to publish (default: http://<listen address>, or the loopback name the client used); set it when the PE is reached under another name')
     .option('--token-env <name>', 'environment variable holding accepted bearer tokens, comma-separated', 'ZTI_PE_TOKENS')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--client-ca <file>', 'turn on mTLS: a client certificate issued by this PEM CA authenticates the PEP (bearer tokens only if $ZTI_PE_TOKENS is set)')
+    .option('--dev-tls', 'HTTPS and mTLS with a throwaway CA, server and client certificate written to a temporary directory (printed)')
     .addOption(new Option('--no-auth', 'accept unauthenticated PEPs (for AuthZEN interop runners; never in production)'))
     .action(async (flags: Parameters<typeof serveCommand>[0]) => {
       const stop = await serveCommand(flags);
@@ -73,12 +83,26 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--root <dir>', 'the vectors root that ids are relative to')
     .action(async (paths: string[], flags: { target: string; authHeader?: string; root?: string }) => exit(await vectorsReplayCommand(paths, flags)));
 
+  vectors.command('record')
+    .description('run the checks against a target (default: the embedded reference PE) and write what it answered, per check it passed, as vector files')
+    .requiredOption('--out <dir>', 'directory to write the vector files to (ids are paths under it)')
+    .option('--target <url>', 'base URL of the endpoint to record (default: the embedded reference PE)')
+    .option('--fixture <name>', 'the fixture the target has loaded: decisions are recorded only when it is named (embedded default: zt-default)')
+    .option('--auth-header <header>', 'header that authenticates (prefer $ZTI_AUTH_HEADER / $ZTI_TOKEN)')
+    .option('--seed <n>', 'seed for generated requests (same seed, same requests)')
+    .option('--runs <n>', 'generated cases per property', '20')
+    .option('--classes <list>', 'comma-separated conformance classes (default: those the target claims)')
+    .option('--only <ids>', 'record only these check IDs (globs)', collect)
+    .option('--skip <ids>', 'skip these check IDs (globs)', collect)
+    .action(async (flags: VectorsRecordFlags) => exit(await vectorsRecordCommand(flags)));
+
   const report = program.command('report').description('render zti test --json results as an HTML page or an implementations-by-checks matrix');
   report.command('html')
     .description('one run as a self-contained HTML page: verdicts, requirement sentences, failing exchanges')
     .argument('<results>', 'results file written by zti test --json')
     .requiredOption('--out <file>', 'HTML file to write')
     .option('--spec <dir>', 'spec directory for the requirement sentences (default: the bundled spec/)')
+    .option('--transcript <file>', 'the run\'s NDJSON transcript (zti test --transcript): show every exchange of every case')
     .action((file: string, flags: Parameters<typeof reportHtmlCommand>[1]) => exit(reportHtmlCommand(file, flags)));
   report.command('merge')
     .description('several runs as an implementations-by-checks matrix (Markdown on stdout unless --html or --markdown)')

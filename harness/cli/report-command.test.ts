@@ -16,12 +16,13 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-report-'));
 const quiet = () => {};
 const refFile = path.join(tmp, 'reference.json');
 const brokenFile = path.join(tmp, 'broken.json');
+const refTranscript = path.join(tmp, 'reference.ndjson');
 let reference: ResultsFile;
 let broken: ResultsFile;
 
 beforeAll(async () => {
   const evidenceDir = path.join(tmp, 'evidence');
-  expect(await testCommand({ seed: '1', runs: '3', json: refFile, evidenceDir }, quiet)).toBe(0);
+  expect(await testCommand({ seed: '1', runs: '3', json: refFile, evidenceDir, transcript: refTranscript }, quiet)).toBe(0);
   expect((await testThroughBreakage(dropsHeader('x-request-id'), { seed: '1', runs: '3', json: brokenFile, evidenceDir })).code).toBe(1);
   reference = loadResults(refFile);
   broken = loadResults(brokenFile);
@@ -40,6 +41,23 @@ describe('zti report html', () => {
     expect(html).toContain('<code>DEC-011</code> (MUST) <span class="req-text">When a request carries an `X-Request-ID` header');
     expect(html).toContain('<details><summary>HTTP exchange: POST ');
     expect(html).not.toMatch(/<script|\s(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
+  });
+});
+
+describe('zti report html --transcript', () => {
+  it('adds every exchange of the run under its check', () => {
+    const out = path.join(tmp, 'html', 'reference.html');
+    expect(reportHtmlCommand(refFile, { out, transcript: refTranscript }, quiet)).toBe(0);
+    const html = fs.readFileSync(out, 'utf8');
+    const lines = fs.readFileSync(refTranscript, 'utf8').trim().split('\n').length;
+    expect((html.match(/<summary>case \d+, #\d+: /g) ?? []).length).toBe(lines);
+    expect(html).toMatch(/<details class="transcript"><summary>transcript: \d+ exchanges in 3 cases<\/summary>/);
+  });
+
+  it('names the line and the fix for a transcript that is not one', () => {
+    const bad = path.join(tmp, 'bad.ndjson');
+    fs.writeFileSync(bad, '{"zti_transcript":"1.0"}\n');
+    expect(() => reportHtmlCommand(refFile, { out: path.join(tmp, 'x.html'), transcript: bad }, quiet)).toThrow(new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: at JSON pointer`));
   });
 });
 

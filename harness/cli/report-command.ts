@@ -8,6 +8,7 @@ import { validatorFor } from '../../schemas/validators.js';
 import { parseRequirements } from '../gen/spec-requirements.js';
 import { overallVerdict, toHtml, type RequirementText } from '../reporters/html.js';
 import { matrixHtml, matrixMarkdown, mergeMatrix, totalsText } from '../reporters/matrix.js';
+import { readTranscript } from '../reporters/transcript.js';
 import { SPEC_DIR, VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
 
@@ -57,13 +58,15 @@ export interface ReportHtmlFlags {
   out: string;
   /** Where the requirement sentences come from (default: the bundled spec/). */
   spec?: string;
+  /** The run's NDJSON transcript (zti test --transcript): every exchange, shown under its check. */
+  transcript?: string;
 }
 
 /** `zti report html RESULTS --out FILE`: one run as a self-contained HTML page. */
 export function reportHtmlCommand(resultsFile: string, flags: ReportHtmlFlags, out: (s: string) => void = (s) => process.stdout.write(s)): number {
   if (!flags.out) throw new UsageError('zti report html needs --out FILE, the HTML file to write');
   const results = loadResults(resultsFile);
-  write(flags.out, toHtml(results, { requirements: requirementIndex(flags.spec ?? SPEC_DIR) }));
+  write(flags.out, toHtml(results, { requirements: requirementIndex(flags.spec ?? SPEC_DIR), ...(flags.transcript ? { transcript: readTranscript(flags.transcript) } : {}) }));
   out(`wrote ${flags.out}: ${results.checks.length} checks, ${overallVerdict(results.summary).label} (${results.target.url})\n`);
   return 0;
 }

@@ -17,10 +17,16 @@ import { scenarioChecks } from '../vectors/scenario-checks.js';
 import { authzenInteropChecks } from '../vectors/authzen-interop.js';
 import { shrunkVector, vectorFilePath } from '../vectors/record.js';
 import { resolveAuth } from './auth.js';
-import { configAuth, findConfig, loadConfig, type LoadedConfig } from './config.js';
-import type { AuthHeader } from '../engine/http-client.js';
+import { configAuth, findConfig, loadConfig, resolveClassTargets, resolveTls, type LoadedConfig } from './config.js';
+import type { AuthHeader, Exchange } from '../engine/http-client.js';
 import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
+import { curlAuth } from './curl-credential.js';
+import { parseReplayToken, type ReplayToken } from '../engine/replay-token.js';
+import { TranscriptCollector, transcriptFile } from '../reporters/transcript.js';
+import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
+import { toHtml } from '../reporters/html.js';
+import { parseRequirements } from '../gen/spec-requirements.js';
 
 export interface TestFlags {
   /** A zti config file; otherwise zti.config.json(c) in the working directory when present. */
@@ -40,12 +46,24 @@ export interface TestFlags {
   fixture?: string;
   vectors?: string;
   authzenVectors?: string;
-  replayPath?: string;
+  /** A replay token (CHECK@SEED[:PATH]) printed for a failure: rerun exactly that case. */
+  replay?: string;
+  /** Write every exchange as NDJSON (schemas/json/harness/transcript.schema.json). */
+  transcript?: string;
+  /** Write the self-contained HTML report, with the full transcript of each case. */
+  html?: string;
   concurrency?: string;
   timeout?: string;
   evidenceDir?: string;
   verbose?: boolean;
   expectedFailures?: string;
+  /** PEM CA that verifies the target's server certificate (over the config's ca_file). */
+  ca?: string;
+  /** PEM client certificate and key for mTLS (over the config's mtls auth); the key's passphrase from $ZTI_CLIENT_KEY_PASSPHRASE. */
+  clientCert?: string;
+  clientKey?: string;
+  /** The embedded reference PE over HTTPS with mTLS (a throwaway dev PKI). */
+  embeddedTls?: boolean;
 }
 
 const validResults = validatorFor(ResultsFileSchema);
@@ -56,7 +74,15 @@ function int(name: string, value: string | undefined, fallback: number, min = 0)
   return Number(value);
 }
 
-function parseClasses(raw: string | undefined): ConformanceClass[] | undefined {
+function replayToken(raw: string): ReplayToken {
+  try {
+    return parseReplayToken(raw);
+  } catch (e) {
+    throw new UsageError(`--replay: ${(e as Error).message}`);
+  }
+}
+
+export function parseClasses(raw: string | undefined): ConformanceClass[] | undefined {
   if (!raw) return undefined;
   const out = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const c of out) {
@@ -100,6 +126,10 @@ export function withConfig(flags: TestFlags, loaded: LoadedConfig | undefined): 
   };
 }
 
+/** The TLS flags of a run, for its replay command (paths only; never a key or passphrase). */
+const tlsFlags = (f: TestFlags) => [['--ca', f.ca], ['--client-cert', f.clientCert], ['--client-key', f.clientKey]]
+  .map(([k, v]) => (v === undefined ? '' : ` ${k} ${v}`)).join('') + (f.embeddedTls ? ' --embedded-tls' : '');
+
 /** Auth precedence: --auth-header, then $ZTI_AUTH_HEADER / $ZTI_TOKEN, then the config file's auth. */
 export async function resolveTestAuth(flag: string | undefined, loaded: LoadedConfig | undefined, env: NodeJS.ProcessEnv = process.env): Promise<AuthHeader | undefined> {
   const given = resolveAuth(flag, env);
@@ -111,7 +141,8 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   const configFile = cliFlags.config ?? findConfig();
   const loaded = configFile === undefined ? undefined : loadConfig(configFile);
   const flags = withConfig(cliFlags, loaded);
-  const seed = int('--seed', flags.seed, Math.floor(Math.random() * 2 ** 31));
+  const token = flags.replay === undefined ? undefined : replayToken(flags.replay);
+  const seed = token?.seed ?? int('--seed', flags.seed, Math.floor(Math.random() * 2 ** 31));
   const runs = int('--runs', flags.runs, 100, 1);
   const classes = parseClasses(flags.classes);
   if (flags.fixture && !fixtureExists(flags.fixture)) throw new UsageError(`--fixture: no fixture "${flags.fixture}" under ${path.join(VECTORS_DIR, 'fixtures')}`);
@@ -119,6 +150,9 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   const embedded = flags.target === undefined;
   const fixture = flags.fixture ?? (embedded ? 'zt-default' : undefined);
   const checks = selectChecks(flags, fixture);
+  if (token && !checks.some((c) => c.id === token.check)) {
+    throw new UsageError(`--replay: this run has no check "${token.check}"; rerun with the same --target, --fixture, --authzen-vectors and --config as the run that printed the token`);
+  }
   // Read before the run, so a bad file stops zti before any request is sent.
   const baseline = flags.expectedFailures === undefined ? undefined : loadBaseline(flags.expectedFailures);
 
@@ -128,30 +162,48 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   }
 
   let auth: AuthHeader | undefined = embedded ? resolveAuth(flags.authHeader) : await resolveTestAuth(flags.authHeader, loaded);
+  // TLS to the target: --ca, --client-cert and --client-key over the file's ca_file and mtls auth.
+  if (embedded && (flags.ca ?? flags.clientCert ?? flags.clientKey ?? loaded?.config.targets) !== undefined) {
+    throw new UsageError('--ca, --client-cert, --client-key and the config\'s targets apply to a --target; the embedded PE uses --embedded-tls for TLS');
+  }
+  if (!embedded && flags.embeddedTls) throw new UsageError('--embedded-tls is for the embedded PE; with --target give --ca, --client-cert and --client-key');
+  let tls = embedded ? undefined : resolveTls(flags, loaded);
   let baseUrl = flags.target ?? '';
   let stop: (() => Promise<void>) | undefined;
   if (embedded) {
     // The embedded default: the only place the harness touches reference-impl, and only to start it.
     const { startReferencePe } = await import('../../reference-impl/server.js');
-    const pe = await startReferencePe({ port: 0, fixture, logger: false });
+    // --embedded-tls: HTTPS and mTLS with a throwaway PKI; the harness trusts its CA and presents its client certificate.
+    const dev = flags.embeddedTls ? await (await import('../../reference-impl/lib/dev-pki.js')).createDevPki() : undefined;
+    const pe = await startReferencePe({ port: 0, fixture, logger: false, ...(dev ? { tls: { key: dev.server.key, cert: dev.server.cert, ca: dev.ca, requireClientCert: true } } : {}) });
     baseUrl = pe.url;
-    auth = ['authorization', `Bearer ${pe.tokens[0]!}`];
+    auth = dev ? undefined : ['authorization', `Bearer ${pe.tokens[0]!}`];
+    tls = dev && { ca: dev.ca, cert: dev.client.cert, key: dev.client.key };
     stop = () => pe.close();
   } else if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
     throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${baseUrl}"`);
   }
 
+  // The transcript: streamed to --transcript, kept in memory for --html.
+  const file = flags.transcript === undefined ? undefined : transcriptFile(flags.transcript);
+  const entries: TranscriptEntry[] = [];
+  const inMemory = flags.html === undefined ? undefined : new TranscriptCollector((e) => entries.push(e));
+  const collect = file || inMemory ? { add: (check: string, n: number, x: Exchange) => { file?.add(check, n, x); inMemory?.add(check, n, x); } } : undefined;
   const evidenceDir = flags.evidenceDir ?? path.join(process.cwd(), '.zti', 'failures');
   const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.' });
   reporter.start({ target: embedded ? `${baseUrl} (embedded reference PE, fixture ${fixture})` : baseUrl, seed, runs });
   let results: ResultsFile;
   try {
     const report = await runChecks({
-      baseUrl, embedded, checks, auth, classes, only: flags.only, skip: flags.skip, seed, runs,
-      replayPath: flags.replayPath, strict: flags.strict ?? false,
+      tls, classTargets: embedded ? undefined : await resolveClassTargets(loaded, { target: baseUrl, auth, tls }),
+      baseUrl, embedded, checks, auth, classes, seed, runs, strict: flags.strict ?? false,
+      ...(token ? { only: [token.check], replayPath: token.path } : { only: flags.only, skip: flags.skip }),
+      ...(collect ? { onExchange: (c, n, x) => collect.add(c.id, n, x) } : {}),
       concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),
       toolVersion: VERSION,
-      replayCommand: `zti test${configFile === undefined ? '' : ` --config ${configFile}`}${embedded ? '' : ` --target ${baseUrl}`}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}`,
+      replayCommand: `zti test${configFile === undefined ? '' : ` --config ${configFile}`}${embedded ? '' : ` --target ${baseUrl}`}${tlsFlags(flags)}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}`,
+      ...(embedded ? {} : { curlAuth: curlAuth({ authHeaderFlag: flags.authHeader, ca: flags.ca, clientCert: flags.clientCert, clientKey: flags.clientKey }, loaded) }),
+      onPlan: (plan) => reporter.plan(plan),
       onCheckDone: (r, exchange, expect) => {
         if (r.failure && exchange) {
           const vector = shrunkVector({ check: r.id, requirements: r.requirements, classes: r.classes, seed: r.failure.seed, path: r.failure.path, exchange, target: baseUrl, expect: expect ?? {}, ...(auth ? { authHeader: auth[0] } : {}) });
@@ -167,6 +219,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
     results = report.results;
   } finally {
     await stop?.();
+    await file?.close();
   }
   reporter.end(results);
   if (baseline) {
@@ -176,5 +229,6 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   if (!validResults(results)) throw new Error(`internal: results do not match the ResultsFile schema: ${validResults.firstError(results)?.description}`);
   if (flags.json) fs.writeFileSync(flags.json, `${JSON.stringify(results, null, 2)}\n`);
   if (flags.junit) fs.writeFileSync(flags.junit, toJUnit(results));
+  if (flags.html) fs.writeFileSync(flags.html, toHtml(results, { requirements: new Map(parseRequirements(SPEC_DIR).map((r) => [r.id, r])), transcript: entries }));
   return results.baseline ? baselineExitCode(results, results.baseline) : exitCode(results);
 }

@@ -1,9 +1,15 @@
 // `zti vectors validate` and `zti vectors replay`.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CHECKS } from '../checks/index.js';
+import { VectorRecorder } from '../vectors/recorder.js';
+import { vectorFilePath } from '../vectors/record.js';
+import { UsageError } from './usage-error.js';
+import { parseClasses } from './test-command.js';
 import { loadVectorFiles } from '../vectors/load.js';
 import { formatVectorError } from '../vectors/vector-error.js';
 import { replayVectors } from '../vectors/replay.js';
-import { exitCode } from '../engine/runner.js';
+import { exitCode, runChecks } from '../engine/runner.js';
 import { consoleReporter } from '../reporters/console.js';
 import { resolveAuth } from './auth.js';
 import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
@@ -30,11 +36,84 @@ export async function vectorsReplayCommand(paths: string[], flags: { target: str
   }
   const reporter = consoleReporter(out);
   reporter.start({ target: flags.target, seed: 0, runs: 1 });
-  const { report } = await replayVectors(vectors, flags.target, resolveAuth(flags.authHeader), { toolVersion: VERSION, onCheckDone: (r) => reporter.check(r) });
+  const { report } = await replayVectors(vectors, flags.target, resolveAuth(flags.authHeader), { toolVersion: VERSION, onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r) });
   if (!report) {
     out('no vectors to replay\n');
     return 2;
   }
   reporter.end(report.results);
   return exitCode(report.results);
+}
+
+export interface VectorsRecordFlags {
+  target?: string;
+  out: string;
+  fixture?: string;
+  authHeader?: string;
+  seed?: string;
+  runs?: string;
+  only?: string[];
+  skip?: string[];
+  classes?: string;
+}
+
+/**
+ * `zti vectors record --out DIR [--target URL]`: runs the registry checks (against the
+ * embedded reference PE without --target) and writes, per check the target passed, its
+ * requests and the answers as a vector file under DIR.
+ */
+export async function vectorsRecordCommand(flags: VectorsRecordFlags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  if (!flags.out) throw new UsageError('zti vectors record needs --out DIR, the directory to write vector files to');
+  const seed = flags.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('--seed', flags.seed, 0);
+  const runs = flags.runs === undefined ? 20 : wholeNumber('--runs', flags.runs, 1);
+  const embedded = flags.target === undefined;
+  const fixture = flags.fixture ?? (embedded ? 'zt-default' : null);
+  if (fixture && !fs.existsSync(path.join(VECTORS_DIR, 'fixtures', fixture))) throw new UsageError(`--fixture: no fixture "${fixture}" under ${path.join(VECTORS_DIR, 'fixtures')}`);
+  const classes = parseClasses(flags.classes);
+  let target = flags.target ?? '';
+  let auth = resolveAuth(flags.authHeader);
+  let stop: (() => Promise<void>) | undefined;
+  if (embedded) {
+    const { startReferencePe } = await import('../../reference-impl/server.js');
+    const pe = await startReferencePe({ port: 0, fixture: fixture ?? 'zt-default', logger: false });
+    target = pe.url;
+    auth = ['authorization', `Bearer ${pe.tokens[0]!}`];
+    stop = () => pe.close();
+  } else if (!/^https?:\/\/[^/]+/.test(target)) {
+    throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${target}"`);
+  }
+  const recorder = new VectorRecorder({ target: target.replace(/\/+$/, ''), authHeader: auth?.[0], fixture, seed });
+  const reporter = consoleReporter(out);
+  reporter.start({ target: embedded ? `${target} (embedded reference PE, fixture ${fixture})` : target, seed, runs });
+  let results;
+  try {
+    ({ results } = await runChecks({
+      baseUrl: target, embedded, checks: [...CHECKS], auth, classes, only: flags.only, skip: flags.skip, seed, runs,
+      toolVersion: VERSION, replayCommand: `zti vectors record --out ${flags.out}${embedded ? '' : ` --target ${target}`}`,
+      onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r),
+      onExchange: (check, n, x) => recorder.add(check, n, x),
+    }));
+  } finally {
+    await stop?.();
+  }
+  reporter.end(results);
+  const { vectors, skipped } = recorder.vectors(results.checks);
+  for (const v of vectors) {
+    const file = vectorFilePath(flags.out, v);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(v, null, 2)}\n`);
+  }
+  // What was written must load as vectors: the same validation `zti vectors validate` applies.
+  const { errors } = load(vectors.length ? [flags.out] : [], flags.out);
+  for (const e of errors) out(`${formatVectorError(e)}\n`);
+  const steps = vectors.reduce((n, v) => n + v.steps.length, 0);
+  out(`\nrecorded ${vectors.length} vector file(s), ${steps} request(s), under ${flags.out}${fixture ? ` (fixture ${fixture})` : ' (no fixture: statuses only)'}\n`);
+  for (const s of skipped) out(`  not recorded: ${s.id}: ${s.why}\n`);
+  out(`replay them: zti vectors replay ${flags.out} --target URL\n`);
+  return errors.length ? 2 : 0;
+}
+
+function wholeNumber(name: string, value: string, min: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${name} must be a whole number >= ${min}, got "${value}"`);
+  return Number(value);
 }

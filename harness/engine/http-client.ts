@@ -33,8 +33,21 @@ export interface SendOptions {
  */
 export type AuthHeader = [name: string, value: string | (() => Promise<string>)];
 
+/**
+ * TLS settings for the target's origin only: `ca` (PEM) is trusted to verify its server
+ * certificate, and `cert`/`key` (PEM, `passphrase` for an encrypted key) are the harness's
+ * client certificate for mTLS, a credential like `auth`.
+ */
+export interface TlsClientOptions {
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  passphrase?: string | undefined;
+}
+
 export interface ClientOptions {
   auth?: AuthHeader | undefined;
+  tls?: TlsClientOptions | undefined;
   timeoutMs?: number;
   connections?: number;
 }
@@ -46,13 +59,13 @@ export class TargetClient {
   /** Exchanges recorded since the last call to take(). */
   private log: Exchange[] = [];
 
-  constructor(readonly baseUrl: string, readonly options: ClientOptions = {}, pools?: Map<string, Pool>) {
+  constructor(readonly baseUrl: string, readonly options: ClientOptions = {}, pools?: Map<string, Pool>, private readonly observer?: (x: Exchange) => void) {
     this.pools = pools ?? new Map();
   }
 
-  /** A client on the same connections with its own exchange log (one per check). */
-  fork(): TargetClient {
-    return new TargetClient(this.baseUrl, this.options, this.pools);
+  /** A client on the same connections with its own exchange log (one per check); `observer` sees each finished exchange (transcripts). */
+  fork(observer?: (x: Exchange) => void): TargetClient {
+    return new TargetClient(this.baseUrl, this.options, this.pools, observer);
   }
 
   /** `target` is a path relative to the base URL, or an absolute URL (from discovery). */
@@ -66,7 +79,8 @@ export class TargetClient {
     }
     // Credentials go only to the origin of the target under test, never to a URL a
     // discovery document names elsewhere.
-    const given = this.options.auth && !opts.anonymous && url.origin === new URL(this.baseUrl).origin ? this.options.auth : undefined;
+    const atTarget = url.origin === new URL(this.baseUrl).origin;
+    const given = this.options.auth && !opts.anonymous && atTarget ? this.options.auth : undefined;
     const auth: [string, string] | undefined = given && [given[0], typeof given[1] === 'string' ? given[1] : await given[1]()];
     if (auth) headers[auth[0].toLowerCase()] = auth[1];
     for (const [k, v] of Object.entries(opts.headers ?? {})) {
@@ -81,7 +95,7 @@ export class TargetClient {
     this.log.push(exchange);
     const started = performance.now();
     try {
-      const res = await this.pool(url.origin).request({
+      const res = await this.pool(url.origin, atTarget, !opts.anonymous).request({
         method: method as 'GET', path: `${url.pathname}${url.search}`, headers, body,
         headersTimeout: this.options.timeoutMs ?? 10_000, bodyTimeout: this.options.timeoutMs ?? 10_000,
       });
@@ -90,10 +104,12 @@ export class TargetClient {
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
       exchange.response = { status: res.statusCode, headers: resHeaders, body: text };
       exchange.ms = performance.now() - started;
+      this.observer?.(exchange);
       return { status: res.statusCode, headers: resHeaders, text, json: parseJson(text), exchange };
     } catch (e) {
       exchange.ms = performance.now() - started;
       exchange.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      this.observer?.(exchange);
       throw new TransportError(`${method} ${url.href} failed: ${exchange.error}`, exchange);
     }
   }
@@ -118,11 +134,20 @@ export class TargetClient {
     this.pools.clear();
   }
 
-  private pool(origin: string): Pool {
-    let p = this.pools.get(origin);
+  /**
+   * One pool per origin and credential: the TLS settings (custom CA, client certificate) go
+   * only to the target's origin, and an anonymous request is sent over connections that
+   * present no client certificate, so that it carries no credential at all.
+   */
+  private pool(origin: string, atTarget: boolean, identified: boolean): Pool {
+    const tls = atTarget ? this.options.tls : undefined;
+    const withCert = identified && tls?.cert !== undefined;
+    const key = `${origin} ${tls ? (withCert ? 'cert' : 'ca') : 'plain'}`;
+    let p = this.pools.get(key);
     if (!p) {
-      p = new Pool(origin, { connections: this.options.connections ?? 16, pipelining: 1, keepAliveTimeout: 10_000 });
-      this.pools.set(origin, p);
+      const connect = tls && { ...(tls.ca !== undefined ? { ca: tls.ca } : {}), ...(withCert ? { cert: tls.cert, key: tls.key, passphrase: tls.passphrase } : {}) };
+      p = new Pool(origin, { connections: this.options.connections ?? 16, pipelining: 1, keepAliveTimeout: 10_000, ...(connect ? { connect } : {}) });
+      this.pools.set(key, p);
     }
     return p;
   }
@@ -159,15 +184,19 @@ function parseJson(text: string): unknown {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** How a printed curl line authenticates: a shell word that expands to the credential header, and TLS arguments. */
+export interface CurlAuth { header?: string; args: string[] }
+
 /**
  * A curl command that resends the request. The credential is never printed: it is read from
  * the environment variable zti itself reads it from ($ZTI_TOKEN for a bearer token, else
  * $ZTI_AUTH_HEADER).
  */
-export function toCurl(x: Exchange, bodyFile?: string): string {
-  const parts = ['curl', '-sS', '-i', '-X', x.request.method, shellQuote(x.request.url)];
+export function toCurl(x: Exchange, bodyFile?: string, auth?: CurlAuth): string {
+  const parts = ['curl', '-sS', '-i', ...(auth?.args ?? []), '-X', x.request.method, shellQuote(x.request.url)];
   for (const [k, v] of Object.entries(x.request.headers)) {
     if (v !== REDACTED) parts.push('-H', shellQuote(`${k}: ${v}`));
+    else if (auth?.header) parts.push('-H', auth.header);
     else if (k === 'authorization') parts.push('-H', '"authorization: Bearer $ZTI_TOKEN"');
     else parts.push('-H', '"$ZTI_AUTH_HEADER"');
   }

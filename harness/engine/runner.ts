@@ -3,15 +3,20 @@ import type { ConformanceClass } from '../../schemas/decision.js';
 import type { CheckResult, ResultsFile, Verdict } from '../../schemas/src/harness/results.js';
 import type { Check, CheckContext } from './check.js';
 import { CheckFailure, HarnessError, type Expectation } from './failure.js';
-import { TargetClient, TransportError, toCurl, type AuthHeader, type Exchange } from './http-client.js';
+import { TargetClient, TransportError, toCurl, type AuthHeader, type CurlAuth, type Exchange } from './http-client.js';
 import { globMatcher } from './glob.js';
-import { probeTarget } from './target.js';
+import { probeTargets, type ProbedTargets, type TargetSpec } from './target.js';
+import { formatReplayToken } from './replay-token.js';
 
 export interface RunOptions {
   baseUrl: string;
   embedded: boolean;
   checks: Check[];
   auth?: AuthHeader | undefined;
+  /** TLS settings for the target's origin: a CA to trust, a client certificate (mTLS). */
+  tls?: TargetSpec['tls'];
+  /** Classes served by a target of their own (zti.config.json "targets"); the others go to baseUrl. */
+  classTargets?: Partial<Record<ConformanceClass, TargetSpec>> | undefined;
   /** Explicit classes; otherwise those the target claims, otherwise authzen-core. */
   classes?: ConformanceClass[] | undefined;
   only?: string[] | undefined;
@@ -23,23 +28,45 @@ export interface RunOptions {
   concurrency?: number;
   timeoutMs?: number;
   toolVersion: string;
-  /** Rerun command prefix for replay tokens, e.g. "zti test --target http://x". */
-  replayCommand: string;
+  /** The command that reruns one failing case: a prefix that `--replay TOKEN` is appended to (e.g. "zti test --target http://x"), or a function of the token. */
+  replayCommand: string | ((token: string) => string);
   /** Called as each check ends; for a failure, with the failing exchange and what a conformant target answers. */
   onCheckDone?: (result: CheckResult, exchange: Exchange | undefined, expect: Expectation | undefined) => void;
+  /** Sees every finished exchange with its check and case number (1-based; 0 before the first case is counted): transcripts and recording. */
+  onExchange?: (check: Check, caseNo: number, exchange: Exchange) => void;
+  /** How the printed curl lines authenticate (default: $ZTI_TOKEN or $ZTI_AUTH_HEADER). */
+  curlAuth?: CurlAuth | undefined;
+  /** Called once the target is probed: how many checks will run, per class (live progress). */
+  onPlan?: (perClass: Map<string, number>) => void;
+}
+
+const NOT_SELECTED = 'not selected';
+const notUnderTest = (cls: string) => `class ${cls} is not under test`;
+
+/** A check the run left out (by --only/--skip or its class), as opposed to one that ran and found nothing to test. */
+export function leftOut(r: CheckResult): boolean {
+  return r.verdict === 'not-applicable' && (r.message === NOT_SELECTED || r.message === notUnderTest(r.classes[0] ?? ''));
 }
 
 export interface RunReport { results: ResultsFile; failures: Map<string, { exchange?: Exchange; counterexample?: unknown }> }
 
 export async function runChecks(opts: RunOptions): Promise<RunReport> {
   const started = new Date();
-  const root = new TargetClient(opts.baseUrl.replace(/\/+$/, ''), { auth: opts.auth, timeoutMs: opts.timeoutMs ?? 10_000, connections: Math.max(4, (opts.concurrency ?? 4) * 2) });
+  const root = new TargetClient(opts.baseUrl.replace(/\/+$/, ''), { auth: opts.auth, tls: opts.tls, timeoutMs: opts.timeoutMs ?? 10_000, connections: Math.max(4, (opts.concurrency ?? 4) * 2) });
+  let probed: ProbedTargets | undefined;
   try {
-    const profile = await probeTarget(root);
-    const classes = new Set<ConformanceClass>(opts.classes?.length ? opts.classes : profile.claimed.length ? profile.claimed : ['authzen-core']);
+    // Each check runs against the target of its class; a class without one, against root.
+    const targets = probed = await probeTargets(root, opts.classTargets);
+    const classes = new Set<ConformanceClass>(opts.classes?.length ? opts.classes : targets.claimed.length ? targets.claimed : ['authzen-core']);
+    targets.select(classes);
     const selected = opts.only?.length ? globMatcher(opts.only) : () => true;
     const skipped = opts.skip?.length ? globMatcher(opts.skip) : () => false;
     const failures: RunReport['failures'] = new Map();
+    if (opts.onPlan) {
+      const plan = new Map<string, number>();
+      for (const c of opts.checks) if (selected(c.id) && !skipped(c.id) && classes.has(c.class)) plan.set(c.class, (plan.get(c.class) ?? 0) + 1);
+      opts.onPlan(plan);
+    }
     const results: CheckResult[] = new Array(opts.checks.length);
 
     const runOne = async (check: Check, index: number) => {
@@ -51,11 +78,12 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
         results[index] = r;
         opts.onCheckDone?.(r, exchange, expect);
       };
-      if (!selected(check.id) || skipped(check.id)) return done('not-applicable', { message: 'not selected' });
-      if (!classes.has(check.class)) return done('not-applicable', { message: `class ${check.class} is not under test` });
-      const http = root.fork();
+      if (!selected(check.id) || skipped(check.id)) return done('not-applicable', { message: NOT_SELECTED });
+      if (!classes.has(check.class)) return done('not-applicable', { message: notUnderTest(check.class) });
+      const target = targets.forClass(check.class);
+      const http = target.client.fork(opts.onExchange && ((x) => opts.onExchange!(check, cases, x)));
       const ctx: CheckContext = {
-        http, baseUrl: root.baseUrl, endpoints: profile.endpoints, metadata: profile.metadata, classes,
+        http, baseUrl: target.client.baseUrl, endpoints: target.profile.endpoints, metadata: target.profile.metadata, classes: target.classes,
         seed: opts.seed, runs: opts.runs, replayPath: opts.replayPath, check, countCase: () => { cases++; },
       };
       try {
@@ -70,15 +98,16 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
           // A target that drops the connection breaks DEC-076, a MUST, even inside a SHOULD check.
           const verdict: Verdict = check.keyword === 'MUST' || opts.strict || e instanceof TransportError ? 'fail' : 'warn';
           const message = e instanceof TransportError ? `the target did not answer: ${e.message}` : e.message;
-          const replay = [opts.replayCommand, `--only '${check.id}'`, `--seed ${details?.seed ?? opts.seed}`, details?.path ? `--replay-path '${details.path}'` : ''].filter(Boolean).join(' ');
+          const token = formatReplayToken({ check: check.id, seed: Number(details?.seed ?? opts.seed), ...(details?.path ? { path: details.path } : {}) });
+          const replay = typeof opts.replayCommand === 'string' ? `${opts.replayCommand} --replay '${token}'` : opts.replayCommand(token);
           failures.set(check.id, { ...(exchange ? { exchange } : {}), counterexample: details?.counterexample });
           return done(verdict, {
             message,
             failure: {
-              message, replay,
+              message, replay, replay_token: token,
               ...(details?.seed ? { seed: details.seed } : {}),
               ...(details?.path ? { path: details.path } : {}),
-              ...(exchange ? { exchange, curl: toCurl(exchange) } : {}),
+              ...(exchange ? { exchange, curl: toCurl(exchange, undefined, opts.curlAuth) } : {}),
             },
           }, exchange, details?.expect);
         }
@@ -115,7 +144,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
       },
     };
   } finally {
-    await root.close();
+    await Promise.all([root.close(), probed?.close()]);
   }
 }
 

@@ -4,7 +4,7 @@ import { CLASS_URN_PREFIX, CONFORMANCE_CLASSES, DECISION_PATHS, type Conformance
 import { validate } from '../../schemas/decision.js';
 import type { Endpoints } from './check.js';
 import { HarnessError } from './failure.js';
-import { TransportError, type TargetClient } from './http-client.js';
+import { TargetClient, TransportError, type AuthHeader, type TlsClientOptions } from './http-client.js';
 
 export const DEFAULT_PATHS: Endpoints = { ...DECISION_PATHS };
 
@@ -20,7 +20,7 @@ export async function probeTarget(http: TargetClient): Promise<TargetProfile> {
   try {
     res = await http.get(DEFAULT_PATHS.discovery, { anonymous: true });
   } catch (e) {
-    if (e instanceof TransportError) throw new HarnessError(`cannot reach the target ${http.baseUrl}: ${e.exchange.error ?? e.message}. Check --target and that the endpoint is up.`, e.exchange);
+    if (e instanceof TransportError) throw new HarnessError(`cannot reach the target ${http.baseUrl}: ${e.exchange.error ?? e.message}. ${tlsHint(e.exchange.error ?? '') ?? 'Check --target and that the endpoint is up.'}`, e.exchange);
     throw e;
   }
   http.take();
@@ -69,6 +69,81 @@ async function checkCredentials(http: TargetClient, evaluation: string): Promise
   });
   http.take();
   if (res.status !== 401 && res.status !== 403) return;
-  const given = http.options.auth !== undefined;
-  throw new HarnessError(`the target answered ${res.status} to ${given ? 'the credentials the harness sent' : 'a request without credentials'}${res.headers['www-authenticate'] ? ` (WWW-Authenticate: ${res.headers['www-authenticate']})` : ''}; ${given ? 'check' : 'give the harness'} its credentials with $ZTI_TOKEN (a bearer token) or $ZTI_AUTH_HEADER ("Name: value")`, res.exchange);
+  const given = http.options.auth !== undefined || http.options.tls?.cert !== undefined;
+  throw new HarnessError(`the target ${http.baseUrl} answered ${res.status} to ${given ? 'the credentials the harness sent' : 'a request without credentials'}${res.headers['www-authenticate'] ? ` (WWW-Authenticate: ${res.headers['www-authenticate']})` : ''}; ${given ? 'check' : 'give the harness'} its credentials with $ZTI_TOKEN (a bearer token), $ZTI_AUTH_HEADER ("Name: value") or, for mTLS, --client-cert and --client-key (or the config file's auth)`, res.exchange);
+}
+
+/** What to do about a TLS failure, when the transport error is one. */
+function tlsHint(error: string): string | undefined {
+  if (/self[- ]signed|unable to (get|verify)|certificate (chain|verify)|UNABLE_TO|SELF_SIGNED/i.test(error)) {
+    return 'The target\'s server certificate is not trusted: give the CA that issued it with --ca FILE (or ca_file in the config file).';
+  }
+  if (/altname|hostname|Host: .* is not in the cert/i.test(error)) return 'The target\'s server certificate does not name the host of --target: use a URL with a name the certificate lists.';
+  if (/alert|handshake|certificate required|bad certificate/i.test(error)) return 'The TLS handshake failed: if the target requires a client certificate, give it with --client-cert and --client-key.';
+  return undefined;
+}
+
+/** A target named for some classes (zti.config.json "targets"): its URL, credentials and TLS settings. */
+export interface TargetSpec {
+  baseUrl: string;
+  auth?: AuthHeader | undefined;
+  tls?: TlsClientOptions | undefined;
+}
+
+export interface ClassTarget {
+  client: TargetClient;
+  profile: TargetProfile;
+  /** The classes under test that this target serves (the checks' view of "classes under test"). */
+  classes: ReadonlySet<ConformanceClass>;
+}
+
+export interface ProbedTargets {
+  /** Classes claimed, each read from the target that serves it. */
+  claimed: ConformanceClass[];
+  /** Fixes the classes under test, once they are known; before, classes are empty. */
+  select(classes: ReadonlySet<ConformanceClass>): void;
+  forClass(c: ConformanceClass): ClassTarget;
+  close(): Promise<void>;
+}
+
+/**
+ * Probes the default target and every distinct target named for a class, once each (a spec
+ * object shared by several classes is one target). A class with no target of its own is
+ * served by the default target. Clients of other targets share no connections or
+ * credentials with the default one.
+ */
+export async function probeTargets(root: TargetClient, perClass: Partial<Record<ConformanceClass, TargetSpec>> = {}): Promise<ProbedTargets> {
+  const own = new Map<TargetSpec, TargetClient>();
+  const byClass = new Map<ConformanceClass, TargetClient>();
+  for (const [c, spec] of Object.entries(perClass) as Array<[ConformanceClass, TargetSpec | undefined]>) {
+    if (!spec) continue;
+    let client = own.get(spec);
+    if (!client) {
+      client = new TargetClient(spec.baseUrl.replace(/\/+$/, ''), { ...root.options, auth: spec.auth, tls: spec.tls });
+      own.set(spec, client);
+    }
+    byClass.set(c, client);
+  }
+  const profiles = new Map<TargetClient, TargetProfile>();
+  try {
+    for (const client of [root, ...own.values()]) profiles.set(client, await probeTarget(client));
+  } catch (e) {
+    await Promise.all([...own.values()].map((c) => c.close()));
+    throw e;
+  }
+  const clientOf = (c: ConformanceClass) => byClass.get(c) ?? root;
+  const claimed = CONFORMANCE_CLASSES.filter((c) => profiles.get(clientOf(c))!.claimed.includes(c));
+  let served = new Map<TargetClient, ReadonlySet<ConformanceClass>>();
+  return {
+    claimed,
+    select(classes) {
+      served = new Map();
+      for (const client of profiles.keys()) served.set(client, new Set([...classes].filter((c) => clientOf(c) === client)));
+    },
+    forClass(c) {
+      const client = clientOf(c);
+      return { client, profile: profiles.get(client)!, classes: served.get(client) ?? new Set() };
+    },
+    close: async () => { await Promise.all([...own.values()].map((c) => c.close())); },
+  };
 }

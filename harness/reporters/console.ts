@@ -1,6 +1,9 @@
-// The live console view: the seed first, one line per check as it finishes, every failure
-// as a reproduction (IDs, message, replay command, curl, shrunk request), then a summary.
+// The live console view: the seed first, one line per check as it finishes, progress per
+// class (a status line redrawn in place on a terminal, a line as each class completes
+// otherwise, so CI logs stay clean), every failure as a reproduction (IDs, message, replay
+// command and token, curl, shrunk request), then a summary table per class.
 import type { BaselineClassification, CheckResult, ResultsFile } from '../../schemas/src/harness/results.js';
+import { leftOut } from '../engine/runner.js';
 
 const COLOR = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, s: string) => (COLOR ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -10,46 +13,88 @@ const LABEL: Record<CheckResult['verdict'], string> = {
 
 export interface ConsoleReporter {
   start(info: { target: string; seed: number; runs: number }): void;
+  /** How many checks will run per class, once the target is probed. */
+  plan(perClass: Map<string, number>): void;
   check(result: CheckResult): void;
   end(results: ResultsFile): void;
 }
 
-export function consoleReporter(out: (s: string) => void = (s) => process.stdout.write(s), opts: { verbose?: boolean; /** Where failure vectors are written: their ids are relative to it. */ evidenceDir?: string } = {}): ConsoleReporter {
+export interface ConsoleOptions {
+  verbose?: boolean;
+  /** Where failure vectors are written: their ids are relative to it. */
+  evidenceDir?: string;
+  /** Redraw a progress line in place (default: when stdout is a terminal). */
+  live?: boolean;
+}
+
+export function consoleReporter(out: (s: string) => void = (s) => process.stdout.write(s), opts: ConsoleOptions = {}): ConsoleReporter {
+  const live = opts.live ?? (process.stdout.isTTY === true);
+  const progress = new Map<string, { total: number; done: number; failed: number }>();
+  let statusShown = false;
+  const status = () => [...progress].map(([c, p]) => `${c} ${p.done}/${p.total}${p.failed ? paint(31, ` ✗${p.failed}`) : ''}`).join('  ');
+  const clearStatus = () => { if (statusShown) out('\r\u001b[K'); statusShown = false; };
+  const drawStatus = () => { if (live && progress.size) { out(paint(90, status())); statusShown = true; } };
+  const advance = (r: CheckResult) => {
+    const p = progress.get(r.classes[0] ?? '');
+    // Checks left out by selection or class are not part of the plan.
+    if (!p || leftOut(r)) return;
+    p.done++;
+    if (r.verdict === 'fail' || r.verdict === 'error') p.failed++;
+    if (!live && p.done === p.total) out(paint(90, `── ${r.classes[0]}: all ${p.total} checks done${p.failed ? `, ${p.failed} failed or errored` : ''}\n`));
+  };
   return {
     start({ target, seed, runs }) {
       out(`zti test: seed ${seed} (rerun with --seed ${seed}), ${runs} runs per property\ntarget: ${target}\n\n`);
     },
+    plan(perClass) {
+      for (const [c, total] of [...perClass].sort()) progress.set(c, { total, done: 0, failed: 0 });
+      if (!live) out(paint(90, `running ${[...progress].map(([c, p]) => `${p.total} ${c}`).join(', ')} checks\n`));
+      drawStatus();
+    },
     check(r) {
-      if (r.verdict === 'not-applicable' && !opts.verbose) return;
-      out(`${LABEL[r.verdict]} ${r.id} [${r.requirements.join(', ')}] ${paint(90, `${r.cases} case${r.cases === 1 ? '' : 's'}, ${r.duration_ms} ms`)}\n`);
-      if (r.verdict === 'not-applicable' || r.verdict === 'pass') return;
-      out(`     ${r.message ?? ''}\n`);
-      const f = r.failure;
-      if (!f) return;
-      if (f.seed) out(`     seed ${f.seed}${f.path ? `, path ${f.path}` : ''}\n`);
-      out(`     replay: ${f.replay}\n`);
-      if (f.curl) out(`     curl:   ${f.curl.length > 2000 ? `${f.curl.slice(0, 2000)}…` : f.curl}\n`);
-      if (f.exchange?.request.body !== undefined) out(`     request: ${truncate(f.exchange.request.body)}\n`);
-      if (f.exchange?.response) out(`     response: ${f.exchange.response.status} ${truncate(f.exchange.response.body)}\n`);
-      if (f.vector_file) out(`     vector: ${f.vector_file} (rerun: zti vectors replay ${f.vector_file}${opts.evidenceDir ? ` --root ${opts.evidenceDir}` : ''} --target …)\n`);
+      clearStatus();
+      printCheck(r);
+      advance(r);
+      drawStatus();
     },
     end(results) {
-      const byClass = new Map<string, Record<CheckResult['verdict'], number>>();
-      for (const r of results.checks) {
-        const c = r.classes[0] ?? '';
-        const row = byClass.get(c) ?? { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, error: 0 };
-        row[r.verdict]++;
-        byClass.set(c, row);
-      }
-      out(`\n${'class'.padEnd(22)}${['pass', 'fail', 'warn', 'n/a', 'error'].map((h) => h.padStart(7)).join('')}\n`);
-      for (const [c, row] of [...byClass].sort()) {
-        out(`${c.padEnd(22)}${[row.pass, row.fail, row.warn, row['not-applicable'], row.error].map((n) => String(n).padStart(7)).join('')}\n`);
-      }
-      const s = results.summary;
-      const verdict = s.fail > 0 ? paint(31, 'NOT CONFORMANT') : s.error > 0 ? paint(35, 'INCOMPLETE') : paint(32, 'CONFORMANT');
-      out(`\n${verdict}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.error} errors, ${s['not-applicable']} not applicable in ${(results.duration_ms / 1000).toFixed(1)} s (seed ${results.seed}; classes ${results.classes.join(', ')})\n`);
+      clearStatus();
+      printSummary(results);
     },
   };
+
+  function printCheck(r: CheckResult): void {
+    if (r.verdict === 'not-applicable' && !opts.verbose) return;
+    out(`${LABEL[r.verdict]} ${r.id} [${r.requirements.join(', ')}] ${paint(90, `${r.cases} case${r.cases === 1 ? '' : 's'}, ${r.duration_ms} ms`)}\n`);
+    if (r.verdict === 'not-applicable' || r.verdict === 'pass') return;
+    out(`     ${r.message ?? ''}\n`);
+    const f = r.failure;
+    if (!f) return;
+    if (f.seed) out(`     seed ${f.seed}${f.path ? `, path ${f.path}` : ''}\n`);
+    out(`     replay: ${f.replay}\n`);
+    if (f.replay_token) out(`     token:  ${f.replay_token}\n`);
+    if (f.curl) out(`     curl:   ${f.curl.length > 2000 ? `${f.curl.slice(0, 2000)}…` : f.curl}\n`);
+    if (f.exchange?.request.body !== undefined) out(`     request: ${truncate(f.exchange.request.body)}\n`);
+    if (f.exchange?.response) out(`     response: ${f.exchange.response.status} ${truncate(f.exchange.response.body)}\n`);
+    if (f.vector_file) out(`     vector: ${f.vector_file} (rerun: zti vectors replay ${f.vector_file}${opts.evidenceDir ? ` --root ${opts.evidenceDir}` : ''} --target …)\n`);
+  }
+
+  function printSummary(results: ResultsFile): void {
+    const byClass = new Map<string, Record<CheckResult['verdict'], number>>();
+    for (const r of results.checks) {
+      const c = r.classes[0] ?? '';
+      const row = byClass.get(c) ?? { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, error: 0 };
+      row[r.verdict]++;
+      byClass.set(c, row);
+    }
+    out(`\n${'class'.padEnd(22)}${['pass', 'fail', 'warn', 'n/a', 'error'].map((h) => h.padStart(7)).join('')}\n`);
+    for (const [c, row] of [...byClass].sort()) {
+      out(`${c.padEnd(22)}${[row.pass, row.fail, row.warn, row['not-applicable'], row.error].map((n) => String(n).padStart(7)).join('')}\n`);
+    }
+    const s = results.summary;
+    const verdict = s.fail > 0 ? paint(31, 'NOT CONFORMANT') : s.error > 0 ? paint(35, 'INCOMPLETE') : paint(32, 'CONFORMANT');
+    out(`\n${verdict}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.error} errors, ${s['not-applicable']} not applicable in ${(results.duration_ms / 1000).toFixed(1)} s (seed ${results.seed}; classes ${results.classes.join(', ')})\n`);
+  }
 }
 
 /** The expected-failures section printed after the summary of a run with --expected-failures. */

@@ -82,6 +82,8 @@ describe.skipIf(!chromium)('HTML reports rendered in headless Chromium', () => {
   let broken: ResultsFile;
   let reportDom: string;
   let matrixDom: string;
+  let transcriptReport: string;
+  let transcriptDom: string;
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-html-browser-'));
@@ -89,6 +91,7 @@ describe.skipIf(!chromium)('HTML reports rendered in headless Chromium', () => {
     const brokenFile = path.join(tmp, 'broken.json');
     const matrixFile = path.join(tmp, 'matrix.html');
     reportFile = path.join(tmp, 'broken.html');
+    transcriptReport = path.join(tmp, 'broken-with-transcript.html');
     const evidenceDir = path.join(tmp, 'evidence');
     expect(await testCommand({ seed: '1', runs: '3', json: refFile, evidenceDir }, quiet)).toBe(0);
     const drop = dropsHeader('x-request-id');
@@ -100,12 +103,12 @@ describe.skipIf(!chromium)('HTML reports rendered in headless Chromium', () => {
         return body !== null && typeof body === 'object' && !Array.isArray(body) ? withJson(dropped, { ...body, note: HOSTILE }) : dropped;
       },
     };
-    expect((await testThroughBreakage(breakage, { seed: '1', runs: '3', only: ['decision/core/*', 'decision/zt/request-id-echo'], json: brokenFile, evidenceDir })).code).toBe(1);
+    expect((await testThroughBreakage(breakage, { seed: '1', runs: '3', only: ['decision/core/*', 'decision/zt/request-id-echo'], json: brokenFile, evidenceDir, html: transcriptReport })).code).toBe(1);
     reference = loadResults(refFile);
     broken = loadResults(brokenFile);
     expect(reportHtmlCommand(brokenFile, { out: reportFile }, quiet)).toBe(0);
     expect(reportMergeCommand([`reference=${refFile}`, `broken=${brokenFile}`], { html: matrixFile }, quiet)).toBe(0);
-    [reportDom, matrixDom] = await Promise.all([dumpDom(reportFile), dumpDom(matrixFile)]);
+    [reportDom, matrixDom, transcriptDom] = await Promise.all([dumpDom(reportFile), dumpDom(matrixFile), dumpDom(transcriptReport)]);
   }, 180_000);
 
   afterAll(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
@@ -148,8 +151,21 @@ describe.skipIf(!chromium)('HTML reports rendered in headless Chromium', () => {
     expect(visibleText(details)).toContain(HOSTILE.replace(/"/g, '\\"'));
   });
 
+  it('zti test --html shows each case\'s exchanges under its check, the target\'s script as text', () => {
+    const start = transcriptDom.indexOf('<tr id="check-decision_zt_request-id-echo"');
+    const evidence = transcriptDom.slice(transcriptDom.indexOf('<tr class="evidence">', start), transcriptDom.indexOf('</tr>', transcriptDom.indexOf('<tr class="evidence">', start)));
+    const text = visibleText(evidence);
+    // The check stops at its first failing case: one exchange, after the failure's own evidence.
+    expect(text).toMatch(/ transcript: 1 exchange in 1 case case 1, #1: POST http:\/\/127\.0\.0\.1:\d+\/access\/v1\/evaluation → 200 \(\d+ ms\) Request /);
+    expect(text).toContain(HOSTILE.replace(/"/g, '\\"'));
+    // A passing check has its transcript too.
+    const passingStart = transcriptDom.indexOf('<tr id="check-decision_core_missing-member-400"');
+    const passingEvidence = transcriptDom.indexOf('<tr class="evidence">', passingStart);
+    expect(visibleText(transcriptDom.slice(passingEvidence, transcriptDom.indexOf('</tr>', passingEvidence)))).toMatch(/^transcript: \d+ exchanges in \d+ cases case 1, #1: POST /);
+  });
+
   it('runs no script from the target: the title is unchanged and the element it would add is absent', () => {
-    for (const dom of [reportDom, matrixDom]) {
+    for (const dom of [reportDom, matrixDom, transcriptDom]) {
       expect(dom).not.toMatch(/<script/i);
       expect(dom).not.toContain('id="pwned"');
       expect(titleOf(dom)).not.toBe('pwned');

@@ -12,6 +12,7 @@ import { parseRequirements } from '../gen/spec-requirements.js';
 import { jsonBody, withJson } from '../test-support/broken-target.js';
 import { testThroughBreakage } from '../test-support/run-checks.js';
 import { escapeHtml, MAX_BODY_CHARS, toHtml } from './html.js';
+import { readTranscript } from './transcript.js';
 
 const validResults = validatorFor(ResultsFile);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-html-'));
@@ -54,7 +55,7 @@ beforeAll(async () => {
         const broken = { ...res, headers: { ...headers, 'x-powered-by': HOSTILE } };
         return body !== null && typeof body === 'object' && !Array.isArray(body) ? withJson(broken, { ...body, note: HOSTILE }) : broken;
       },
-    }, { seed: '1', runs: '3', only: ['decision/core/*', 'decision/zt/request-id-echo'], json: file, evidenceDir: path.join(tmp, 'evidence') }));
+    }, { seed: '1', runs: '3', only: ['decision/core/*', 'decision/zt/request-id-echo'], json: file, evidenceDir: path.join(tmp, 'evidence'), html: path.join(tmp, 'hostile.html'), transcript: path.join(tmp, 'hostile.ndjson') }));
   hostile = read(file);
 }, 120_000);
 
@@ -145,5 +146,19 @@ describe('toHtml', () => {
     const html = toHtml(edited);
     expect(html).toContain(`… (${MAX_BODY_CHARS * 3} chars; cut here, whole in the results file)`);
     expect(html.length).toBeLessThan(MAX_BODY_CHARS * 2 + toHtml(hostile).length);
+  });
+
+  it('zti test --html shows the full transcript of each case under its check, as inert text', () => {
+    const html = fs.readFileSync(path.join(tmp, 'hostile.html'), 'utf8');
+    const entries = readTranscript(path.join(tmp, 'hostile.ndjson'));
+    const echo = entries.filter((e) => e.check === 'decision/zt/request-id-echo');
+    expect(echo.length).toBeGreaterThan(0);
+    expect(html).toContain(`transcript: ${echo.length} exchange${echo.length === 1 ? '' : 's'} in ${new Set(echo.map((e) => e.case)).size} case`);
+    // Every exchange of every check is on the page: passing checks too.
+    const shown = html.match(/<summary>case \d+, #\d+: /g) ?? [];
+    expect(shown.length).toBe(entries.length);
+    expect(html).toContain(escapeHtml(HOSTILE));
+    expect(activeContent(html)).toEqual([]);
+    expect(html).not.toContain(token);
   });
 });

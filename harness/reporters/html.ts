@@ -5,13 +5,19 @@
 // loads in case an escape is ever missed.
 import type { CheckResult, ResultsFile, Verdict } from '../../schemas/src/harness/results.js';
 import type { Requirement } from '../gen/spec-requirements.js';
+import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 
 export type RequirementText = Pick<Requirement, 'keyword' | 'text' | 'file' | 'line'>;
 
 export interface HtmlOptions {
   /** Requirement ID → its spec sentence, e.g. `new Map(parseRequirements(SPEC_DIR).map((r) => [r.id, r]))`. */
   requirements?: Map<string, RequirementText>;
+  /** The run's transcript (zti test --transcript or --html): every exchange, shown under its check and case. */
+  transcript?: readonly TranscriptEntry[];
 }
+
+/** Exchanges shown per check; the transcript file keeps the rest. */
+export const MAX_TRANSCRIPT_EXCHANGES = 2000;
 
 /** Bodies longer than this are cut in the page; the results file keeps them whole. */
 export const MAX_BODY_CHARS = 64 * 1024;
@@ -105,13 +111,14 @@ function bodyText(body: string | undefined): string {
 
 type Exchange = NonNullable<NonNullable<CheckResult['failure']>['exchange']>;
 
-function exchangeHtml(x: Exchange): string {
-  const req = `${x.request.method} ${x.request.url}\n${headerLines(x.request.headers)}${x.request.body !== undefined ? `\n\n${bodyText(x.request.body)}` : ''}`;
+function exchangeHtml(x: Exchange & { request: { bodyBase64?: string } }, label = 'HTTP exchange'): string {
+  const body = x.request.body ?? (x.request.bodyBase64 === undefined ? undefined : `(bytes that are not UTF-8, base64) ${x.request.bodyBase64}`);
+  const req = `${x.request.method} ${x.request.url}\n${headerLines(x.request.headers)}${body !== undefined ? `\n\n${bodyText(body)}` : ''}`;
   const res = x.response
     ? `HTTP ${x.response.status}\n${headerLines(x.response.headers)}\n\n${bodyText(x.response.body)}`
     : `no response${x.error ? `: ${x.error}` : ''}`;
   const outcome = x.response ? String(x.response.status) : 'no response';
-  return `<details><summary>HTTP exchange: ${esc(x.request.method)} ${esc(x.request.url)} → ${esc(outcome)} (${esc(x.ms.toFixed(0))} ms)</summary>
+  return `<details><summary>${esc(label)}: ${esc(x.request.method)} ${esc(x.request.url)} → ${esc(outcome)} (${esc(x.ms.toFixed(0))} ms)</summary>
 <div>Request</div><pre>${esc(req)}</pre>
 <div>Response</div><pre>${esc(res)}</pre></details>`;
 }
@@ -143,7 +150,16 @@ function evidenceHtml(c: CheckResult): string {
 export const anchor = (id: string): string => `check-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 const classAnchor = (cls: string): string => `class-${cls.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
-function checkRows(c: CheckResult, reqs: Map<string, RequirementText> | undefined): string {
+/** Every exchange of one check, grouped by case, folded away until opened. */
+function transcriptHtml(entries: readonly TranscriptEntry[]): string {
+  const shown = entries.slice(0, MAX_TRANSCRIPT_EXCHANGES);
+  const cases = new Set(entries.map((e) => e.case)).size;
+  const items = shown.map((e) => exchangeHtml(e, `case ${e.case}, #${e.seq}`)).join('\n');
+  const more = entries.length > shown.length ? `<div class="muted">${entries.length - shown.length} more exchanges are in the transcript file.</div>` : '';
+  return `<details class="transcript"><summary>transcript: ${entries.length} exchange${entries.length === 1 ? '' : 's'} in ${cases} case${cases === 1 ? '' : 's'}</summary>\n${items}${more}</details>`;
+}
+
+function checkRows(c: CheckResult, reqs: Map<string, RequirementText> | undefined, transcript?: readonly TranscriptEntry[]): string {
   const row = `<tr id="${esc(anchor(c.id))}">
 <td class="v v-${esc(c.verdict)}">${VERDICT_LABEL[c.verdict]}</td>
 <td><code>${esc(c.id)}</code><br>${esc(c.title)} <span class="muted">(${esc(c.keyword)}, ${esc(c.kind)})</span></td>
@@ -153,7 +169,8 @@ function checkRows(c: CheckResult, reqs: Map<string, RequirementText> | undefine
 </tr>`;
   // Passing checks carry no evidence worth a row; the others show why, and how to rerun.
   const showEvidence = c.verdict !== 'pass' && (c.message !== undefined || c.failure !== undefined);
-  return showEvidence ? `${row}\n<tr class="evidence"><td></td><td colspan="4">${evidenceHtml(c)}</td></tr>` : row;
+  const parts = [showEvidence ? evidenceHtml(c) : '', transcript?.length ? transcriptHtml(transcript) : ''].filter(Boolean);
+  return parts.length ? `${row}\n<tr class="evidence"><td></td><td colspan="4">${parts.join('\n')}</td></tr>` : row;
 }
 
 function countsRow(checks: readonly CheckResult[]): Record<Verdict, number> {
@@ -175,6 +192,11 @@ export function toHtml(results: ResultsFile, opts: HtmlOptions = {}): string {
 <dt>tool</dt><dd>${esc(results.tool.name)} ${esc(results.tool.version)}, results format ${esc(results.zti_results)}</dd>
 </dl>`);
   const groups = groupByClass(results);
+  const byCheck = new Map<string, TranscriptEntry[]>();
+  for (const e of opts.transcript ?? []) {
+    if (!byCheck.has(e.check)) byCheck.set(e.check, []);
+    byCheck.get(e.check)!.push(e);
+  }
   out.push('<h2>Summary</h2>', '<table class="summary"><thead><tr><th>class</th><th>pass</th><th>fail</th><th>warn</th><th>n/a</th><th>error</th></tr></thead><tbody>');
   const cell = (v: Verdict, n: number) => `<td class="num${n > 0 && v !== 'pass' ? ` v-${v}` : ''}">${n}</td>`;
   for (const [cls, checks] of groups) {
@@ -186,7 +208,7 @@ export function toHtml(results: ResultsFile, opts: HtmlOptions = {}): string {
     const n = countsRow(checks);
     out.push(`<h2 id="${esc(classAnchor(cls))}">${esc(cls)} <span class="muted">${n.pass} passed, ${n.fail} failed, ${n.warn} warnings, ${n.error} errors, ${n['not-applicable']} not applicable</span></h2>`);
     out.push('<table><thead><tr><th>verdict</th><th>check</th><th>requirements</th><th>cases</th><th>duration</th></tr></thead><tbody>');
-    for (const c of checks) out.push(checkRows(c, opts.requirements));
+    for (const c of checks) out.push(checkRows(c, opts.requirements, byCheck.get(c.id)));
     out.push('</tbody></table>');
   }
   return page(`zti: ${overall.label} (${results.target.url})`, out.join('\n'));

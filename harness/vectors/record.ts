@@ -36,18 +36,7 @@ export function shrunkVector(input: ShrunkInput): VectorFile {
   const family = FAMILIES.find((f) => input.check.startsWith(`${f}/`)) ?? 'decision';
   const id = `shrunk/${input.check}/${input.seed ?? 'structural'}${input.path ? `-${input.path.replace(/:/g, '.')}` : ''}`
     .toLowerCase().replace(/[^a-z0-9._/-]/g, '-');
-  const { request } = input.exchange;
-  const url = new URL(request.url);
   const base = input.target?.replace(/\/+$/, '');
-  const relative = base && request.url.startsWith(`${base}/`) ? request.url.slice(base.length) : `${url.pathname}${url.search}`;
-  const auth = (input.authHeader ?? 'authorization').toLowerCase();
-  const hasBody = request.body !== undefined || request.bodyBase64 !== undefined;
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(request.headers)) {
-    const name = k.toLowerCase();
-    if (name === auth || DROPPED.has(name) || (name === 'content-type' && v === 'application/json' && hasBody)) continue;
-    headers[name] = v;
-  }
   const vector: unknown = {
     zti_vectors: VECTOR_FORMAT_VERSION,
     id,
@@ -61,20 +50,37 @@ export function shrunkVector(input: ShrunkInput): VectorFile {
     fixture: input.fixture ?? null,
     origin: {
       kind: 'shrunk', check: input.check, ...(input.seed === undefined ? {} : { seed: input.seed }), ...(input.path ? { path: input.path } : {}),
-      target: base ?? url.origin, recorded_at: new Date().toISOString(),
+      target: base ?? new URL(input.exchange.request.url).origin, recorded_at: new Date().toISOString(),
     },
-    steps: [{
-      request: {
-        method: request.method,
-        path: relative,
-        ...(Object.keys(headers).length > 0 ? { headers } : {}),
-        ...bodyOf(request),
-      },
-      expect: input.expect,
-    }],
+    steps: [{ request: vectorRequest(input.exchange, input.target, input.authHeader), expect: input.expect }],
   };
   if (!validVector(vector)) throw new Error(`cannot record ${input.check} as a vector: ${validVector.firstError(vector)?.description ?? 'invalid'}`);
   return vector;
+}
+
+/**
+ * The vector form of a recorded request: the path relative to the target, the headers less
+ * the credential and those the client sets itself, the body readable when it is plain JSON.
+ */
+export function vectorRequest(exchange: Exchange, target?: string, authHeader = 'authorization'): VectorFile['steps'][number]['request'] {
+  const { request } = exchange;
+  const url = new URL(request.url);
+  const base = target?.replace(/\/+$/, '');
+  const relative = base && request.url.startsWith(`${base}/`) ? request.url.slice(base.length) : `${url.pathname}${url.search}`;
+  const auth = authHeader.toLowerCase();
+  const hasBody = request.body !== undefined || request.bodyBase64 !== undefined;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.headers)) {
+    const name = k.toLowerCase();
+    if (name === auth || DROPPED.has(name) || (name === 'content-type' && v === 'application/json' && hasBody)) continue;
+    headers[name] = v;
+  }
+  return {
+    method: request.method as VectorFile['steps'][number]['request']['method'],
+    path: relative,
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    ...bodyOf(request),
+  };
 }
 
 /** A JSON body that round-trips byte for byte stays readable; anything else is kept exactly as base64. */

@@ -15,6 +15,7 @@ export interface ReplayOptions extends Partial<LoadOptions> {
   timeoutMs?: number;
   toolVersion?: string;
   onCheckDone?: RunOptions['onCheckDone'];
+  onPlan?: RunOptions['onPlan'];
 }
 
 export interface ReplayResult {
@@ -45,8 +46,9 @@ export async function replayVectors(
   const report = await runChecks({
     baseUrl: target, embedded: false, checks: scenarioChecks(vectors), auth, classes,
     seed: 0, runs: 1, concurrency: opts.concurrency ?? 4, timeoutMs: opts.timeoutMs ?? 10_000,
-    toolVersion: opts.toolVersion ?? '0.0.0', replayCommand: `zti vectors replay ${named(source, vectors)} --target ${target}`,
+    toolVersion: opts.toolVersion ?? '0.0.0', replayCommand: () => `zti vectors replay ${named(source, vectors)} --target ${target}`,
     ...(opts.onCheckDone ? { onCheckDone: opts.onCheckDone } : {}),
+    ...(opts.onPlan ? { onPlan: opts.onPlan } : {}),
   });
   return { vectors, errors: [], report };
 }

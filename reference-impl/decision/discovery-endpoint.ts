@@ -36,8 +36,8 @@ function reflectable(host: string | undefined, bound: string): boolean {
   return LOOPBACK.has(host.slice(0, colon).toLowerCase()) && host.slice(colon + 1) === bound.slice(bound.lastIndexOf(':') + 1);
 }
 
-/** `issuer`: the configured policy_decision_point; `fallbackHost`: the address the PE listens on. */
-export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () => string): (req: IncomingMessage) => string {
+/** `issuer`: the configured policy_decision_point; `fallbackHost`: the address the PE listens on; `scheme`: https when it serves TLS. */
+export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () => string, scheme: 'http' | 'https' = 'http'): (req: IncomingMessage) => string {
   const fixed = issuer === undefined ? undefined : JSON.stringify(metadataFor(issuer.replace(/\/+$/, '')));
   const byHost = new Map<string, string>();
   return (req) => {
@@ -46,7 +46,7 @@ export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () =
     const host = reflectable(req.headers.host, bound) ? req.headers.host! : bound;
     let body = byHost.get(host);
     if (body === undefined) {
-      body = JSON.stringify(metadataFor(`http://${host}`));
+      body = JSON.stringify(metadataFor(`${scheme}://${host}`));
       if (byHost.size < 64) byHost.set(host, body);
     }
     return body;

@@ -1,7 +1,7 @@
 // PEP authentication by OAuth bearer token (RFC 6750), DEC-080..083. Tokens are compared
 // as SHA-256 digests with timingSafeEqual, against every configured token without early
 // exit, so neither the length nor the prefix of a token leaks through timing. Tokens are
-// never logged. mTLS (RFC 8705) is specified but not implemented yet.
+// never logged. mTLS (RFC 8705) is in client-cert-auth.ts.
 import { hash, timingSafeEqual } from 'node:crypto';
 import { HttpError } from '../errors.js';
 

@@ -7,7 +7,7 @@
 // internal_error, never a crash and never a decision (DEC-077).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { HttpError } from '../errors.js';
-import type { BearerAuth } from './bearer-auth.js';
+import type { PepAuthenticator } from './client-cert-auth.js';
 import { sendError, sendJson } from './http-reply.js';
 import { ClientGone, checkContentType, readBody } from './json-body.js';
 
@@ -18,7 +18,7 @@ export type Route =
 export interface PipelineOptions {
   routes: ReadonlyMap<string, Route>;
   /** Undefined: no PEP authentication (explicit opt-out). */
-  auth: BearerAuth | undefined;
+  auth: PepAuthenticator | undefined;
   maxBodyBytes: number;
   onInternalError: (err: unknown, req: IncomingMessage) => void;
 }
@@ -54,7 +54,7 @@ export function requestListener(opts: PipelineOptions): RequestListener {
       // DEC-080, DEC-081: the token is checked before any of the body is read.
       // Every request is checked in full: a per-connection memo compared with !== would leak
       // timing to callers whose requests a proxy pools onto one connection (DEC-083).
-      auth?.check(req.headers.authorization);
+      auth?.check(req.headers.authorization, req);
       checkContentType(req.headers['content-type']);
       readBody(req, maxBodyBytes, (err, body) => {
         if (err) { fail(req, res, requestId, err); return; }

@@ -15,6 +15,7 @@ import { AuthzenInteropFile } from './vectors/authzen-interop.js';
 import { ResultsFile } from './harness/results.js';
 import { ExpectedFailures } from './harness/expected-failures.js';
 import { ZtiConfig } from './harness/config.js';
+import { TranscriptEntry } from './harness/transcript.js';
 
 /** Every top-level schema, by family; the gen script writes one JSON file per entry. */
 export const SCHEMAS: Record<string, Record<string, TSchema>> = {
@@ -32,7 +33,7 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
     'pdp-metadata': PdpMetadata,
   },
   vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile },
-  harness: { 'results': ResultsFile, 'expected-failures': ExpectedFailures, 'config': ZtiConfig },
+  harness: { 'results': ResultsFile, 'expected-failures': ExpectedFailures, 'config': ZtiConfig, 'transcript': TranscriptEntry },
 };
 
 /** AuthZEN 1.0 Section 10.1: the default path of each endpoint, relative to the PE's base URL. */

@@ -4,6 +4,7 @@ export interface HarnessMessages {
   ResultsFile?: ResultsFile;
   ExpectedFailures?: ExpectedFailures;
   ZtiConfig?: ZtiConfig;
+  TranscriptEntry?: TranscriptEntry;
 }
 /**
  * The versioned JSON results of one zti test run.
@@ -52,6 +53,10 @@ export interface CheckResult {
      * Command that reruns exactly this case.
      */
     replay: string;
+    /**
+     * CHECK@SEED[:PATH]: `zti test --replay TOKEN` (with the same target flags) reruns exactly this case.
+     */
+    replay_token?: string;
     curl?: string;
     exchange?: Exchange;
     vector_file?: string;
@@ -201,7 +206,17 @@ export interface ZtiConfig {
   /**
    * How the harness authenticates to the target. Secrets are named by environment variable only.
    */
-  auth?: ZtiConfigBearerAuth | ZtiConfigHeaderAuth | ZtiConfigOAuthAuth;
+  auth?: ZtiConfigBearerAuth | ZtiConfigHeaderAuth | ZtiConfigOAuthAuth | ZtiConfigMtlsAuth;
+  /**
+   * Custom CA of the target (as --ca). A PEM file of the CA certificates that verify the target's server certificate (instead of the system's CAs), relative to this file.
+   */
+  ca_file?: string;
+  /**
+   * A target of its own for some conformance classes, keyed by class name (authzen-core, authzen-batch, authzen-search, authzen-discovery, pe-zt, signal-receiver, signal-transmitter, grant-issuer, pep, txn-token-service, agent-ca, agent-registry); a class without an entry is tested at the top-level target.
+   */
+  targets?: {
+    [k: string]: ZtiConfigClassTarget;
+  };
 }
 export interface ZtiConfigBearerAuth {
   type: "bearer";
@@ -236,4 +251,142 @@ export interface ZtiConfigOAuthAuth {
    * Space-separated scopes to ask for.
    */
   scope?: string;
+}
+export interface ZtiConfigMtlsAuth {
+  type: "mtls";
+  /**
+   * PEM client certificate (chain) presented to the target for mTLS (RFC 8705), relative to this file.
+   */
+  cert_file: string;
+  /**
+   * PEM private key of cert_file, relative to this file. Keep the key file itself out of version control.
+   */
+  key_file: string;
+  /**
+   * Holds the passphrase of an encrypted key_file. The name of an environment variable, never the secret itself.
+   */
+  key_passphrase_env?: string;
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^(authzen-core|authzen-batch|authzen-search|authzen-discovery|pe-zt|signal-receiver|signal-transmitter|grant-issuer|pep|txn-token-service|agent-ca|agent-registry)$".
+ */
+export interface ZtiConfigClassTarget {
+  /**
+   * Base URL of the endpoint that serves this class.
+   */
+  target: string;
+  /**
+   * How the harness authenticates to this target. Without it, the top-level auth is used when this target has the origin of the top-level target, and none otherwise.
+   */
+  auth?: ZtiConfigBearerAuth1 | ZtiConfigHeaderAuth1 | ZtiConfigOAuthAuth1 | ZtiConfigMtlsAuth1;
+  /**
+   * Without it, the top-level ca_file. A PEM file of the CA certificates that verify the target's server certificate (instead of the system's CAs), relative to this file.
+   */
+  ca_file?: string;
+}
+export interface ZtiConfigBearerAuth1 {
+  type: "bearer";
+  /**
+   * Holds the bearer token sent as "Authorization: Bearer <token>". The name of an environment variable, never the secret itself.
+   */
+  token_env: string;
+}
+export interface ZtiConfigHeaderAuth1 {
+  type: "header";
+  /**
+   * The header name, e.g. "X-Api-Key".
+   */
+  name: string;
+  /**
+   * Holds the header value. The name of an environment variable, never the secret itself.
+   */
+  value_env: string;
+}
+export interface ZtiConfigOAuthAuth1 {
+  type: "oauth_client_credentials";
+  /**
+   * The token endpoint (RFC 6749 Section 4.4); the client authenticates with HTTP Basic (client_secret_basic).
+   */
+  token_url: string;
+  client_id: string;
+  /**
+   * Holds the client secret. The name of an environment variable, never the secret itself.
+   */
+  client_secret_env: string;
+  /**
+   * Space-separated scopes to ask for.
+   */
+  scope?: string;
+}
+export interface ZtiConfigMtlsAuth1 {
+  type: "mtls";
+  /**
+   * PEM client certificate (chain) presented to the target for mTLS (RFC 8705), relative to this file.
+   */
+  cert_file: string;
+  /**
+   * PEM private key of cert_file, relative to this file. Keep the key file itself out of version control.
+   */
+  key_file: string;
+  /**
+   * Holds the passphrase of an encrypted key_file. The name of an environment variable, never the secret itself.
+   */
+  key_passphrase_env?: string;
+}
+/**
+ * One line of a zti test --transcript file (NDJSON): an HTTP exchange of one case of one check.
+ */
+export interface TranscriptEntry {
+  zti_transcript: "1.0";
+  /**
+   * The check that sent the request.
+   */
+  check: string;
+  /**
+   * The case of that check (1-based; 0 for requests sent before the first case, e.g. set-up).
+   */
+  case: number;
+  /**
+   * Position of the exchange among those of its check.
+   */
+  seq: number;
+  request: {
+    method: string;
+    url: string;
+    /**
+     * As sent; the harness credential is replaced by "[credential redacted]".
+     */
+    headers: {
+      /**
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^(.*)$".
+       */
+      [k: string]: string;
+    };
+    /**
+     * The body when it is UTF-8.
+     */
+    body?: string;
+    /**
+     * The body bytes when they are not UTF-8.
+     */
+    bodyBase64?: string;
+  };
+  response?: {
+    status: number;
+    headers: {
+      /**
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^(.*)$".
+       */
+      [k: string]: string;
+    };
+    body: string;
+  };
+  /**
+   * Why no response came (timeout, reset).
+   */
+  error?: string;
+  ms: number;
 }

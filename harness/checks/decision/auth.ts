@@ -1,8 +1,8 @@
 // Authenticating the PEP (spec/decision.md 1.9): every decision endpoint refuses callers
 // without accepted credentials with an RFC 6750 challenge, and the discovery document
 // stays open. Only bearer tokens are tested until the reference PE implements mTLS.
-import { randomBytes } from 'node:crypto';
 import type { Check, CheckContext } from '../../engine/check.js';
+import { seededUuid } from '../lib/seeded-id.js';
 import { CheckFailure } from '../../engine/failure.js';
 import type { HttpResponse } from '../../engine/http-client.js';
 import { sampleRequest } from '../../arbitraries/zt.js';
@@ -48,7 +48,7 @@ export const authChecks: Check[] = [
 
         ctx.countCase();
         const bogus = `a request to the ${name} endpoint with a bearer token the PE never issued`;
-        const token = `x-${randomBytes(16).toString('hex')}`;
+        const token = `x-${seededUuid(ctx, `bogus ${name}`).replace(/-/g, '')}`;
         const res2 = await ctx.http.post(url, body, { anonymous: true, headers: { authorization: `Bearer ${token}` } });
         expectTypedError(res2, 'unauthorized', undefined, `${bogus} must get HTTP 401 unauthorized: credentials the PE does not accept are refused (DEC-081)`);
         expectRejected(res2, bogus);

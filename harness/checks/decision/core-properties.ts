@@ -2,13 +2,13 @@
 // (spec/decision.md 1.3 and 1.8): unknown members and member order change nothing, request
 // IDs are echoed, the media type is enforced, and no malformed or hostile input is decided,
 // crashes the PE or cuts the connection.
-import { randomUUID } from 'node:crypto';
 import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/failure.js';
 import { forAll } from '../../engine/property.js';
 import { invalidEvaluationRequest } from '../../arbitraries/decision.js';
 import { requestNestedTo, requestOfSize, reserialised, sampleRequest, withUnknownMembers } from '../../arbitraries/zt.js';
 import { answerOf, expectDecidedOrRejected, expectDecision, expectRejected, expectRequestIdEcho } from '../lib/expect.js';
+import { seededUuid } from '../lib/seeded-id.js';
 
 /** Invalid under AuthZEN itself, so that every AuthZEN PDP must refuse them. */
 const coreInvalid = invalidEvaluationRequest.filter((m) => m.class === 'authzen-core');
@@ -78,7 +78,7 @@ export const corePropertyChecks: Check[] = [
 export function requestIdEcho(requirement: 'DEC-010' | 'DEC-011'): (ctx: CheckContext) => Promise<void> {
   return async (ctx) => {
     // AuthZEN 1.0, Transport, Request Identification: the value is an arbitrary string; send a UUID and one with punctuation and a space.
-    for (const id of [randomUUID(), `zti.${randomUUID().slice(0, 8)}_~-+/=:;@ ${Date.now()}`]) {
+    for (const id of [seededUuid(ctx, 'uuid'), `zti.${seededUuid(ctx, 'punctuated').slice(0, 8)}_~-+/=:;@ ${ctx.seed}`]) {
       ctx.countCase();
       const res = await ctx.http.post(ctx.endpoints.evaluation, sampleRequest(), { headers: { 'x-request-id': id } });
       expectDecision(res);

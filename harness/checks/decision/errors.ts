@@ -1,18 +1,18 @@
 // Typed errors and limits of the pe-zt profile (spec/decision.md 1.8): every refusal has
 // the status and ErrorBody of its registry code, broken JSON and wrong media types are told
 // apart, the published limits hold, and request IDs are echoed on errors too.
-import { randomUUID } from 'node:crypto';
 import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/failure.js';
 import { forAll } from '../../engine/property.js';
 import { invalidEvaluationRequest } from '../../arbitraries/decision.js';
 import { NOT_UTF8, requestNestedTo, requestOfSize, requestWithBytes, sampleRequest } from '../../arbitraries/zt.js';
+import { seededUuid } from '../lib/seeded-id.js';
 import { expectDecision, expectRejected, expectRequestIdEcho, expectTypedError, faultPointer } from '../lib/expect.js';
 
 /** The limit a PE publishes in zti_limits (DEC-043), if it does. */
 const limit = (ctx: CheckContext, name: 'max_body_bytes' | 'max_depth'): number | undefined => ctx.metadata?.zti_limits?.[name];
 
-const unknownPath = () => `/access/v1/zti-no-such-endpoint-${randomUUID().slice(0, 8)}`;
+const unknownPath = (ctx: CheckContext) => `/access/v1/zti-no-such-endpoint-${seededUuid(ctx, 'path').slice(0, 8)}`;
 
 export const errorsChecks: Check[] = [
   {
@@ -97,7 +97,7 @@ export const errorsChecks: Check[] = [
     async run(ctx) {
       for (const method of ['POST', 'GET']) {
         ctx.countCase();
-        const path = unknownPath();
+        const path = unknownPath(ctx);
         const res = await ctx.http.send(method, path, method === 'POST' ? { body: sampleRequest() } : {});
         expectTypedError(res, 'not_found', undefined, `a request to an unknown path (${method} ${path}) must get HTTP 404 not_found (DEC-075)`);
         expectRejected(res, `${method} ${path}`);
@@ -118,12 +118,12 @@ export const errorsChecks: Check[] = [
     async run(ctx) {
       const faults: Array<[string, string, unknown, Record<string, string>]> = [
         ['a 400 (the body is an array)', ctx.endpoints.evaluation, '[]', {}],
-        ['a 404 (unknown path)', unknownPath(), sampleRequest(), {}],
+        ['a 404 (unknown path)', unknownPath(ctx), sampleRequest(), {}],
         ['a 415 (Content-Type text/plain)', ctx.endpoints.evaluation, sampleRequest(), { 'content-type': 'text/plain' }],
       ];
       for (const [what, target, body, headers] of faults) {
         ctx.countCase();
-        const id = randomUUID();
+        const id = seededUuid(ctx, what);
         const res = await ctx.http.post(target, body, { headers: { ...headers, 'x-request-id': id } });
         if (res.status < 400) throw new CheckFailure(`expected ${what}, got ${res.status}`, res.exchange);
         expectRequestIdEcho(res, id, `an error response, ${what}`, 'DEC-078');

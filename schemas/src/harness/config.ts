@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CONFORMANCE_CLASSES } from '../decision/discovery.js';
 import { meta } from '../ids.js';
 
 const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
@@ -23,6 +24,22 @@ export const ZtiConfigOAuthAuth = Type.Object({
   scope: Type.Optional(Type.String({ minLength: 1, description: 'Space-separated scopes to ask for.' })),
 }, { additionalProperties: false, title: 'ZtiConfigOAuthAuth' });
 
+export const ZtiConfigMtlsAuth = Type.Object({
+  type: Type.Literal('mtls'),
+  cert_file: Type.String({ minLength: 1, description: 'PEM client certificate (chain) presented to the target for mTLS (RFC 8705), relative to this file.' }),
+  key_file: Type.String({ minLength: 1, description: 'PEM private key of cert_file, relative to this file. Keep the key file itself out of version control.' }),
+  key_passphrase_env: Type.Optional(envVar('Holds the passphrase of an encrypted key_file.')),
+}, { additionalProperties: false, title: 'ZtiConfigMtlsAuth' });
+
+const Auth = (description: string) => Type.Union([ZtiConfigBearerAuth, ZtiConfigHeaderAuth, ZtiConfigOAuthAuth, ZtiConfigMtlsAuth], { description });
+const CaFile = (description: string) => Type.String({ minLength: 1, description: `${description} A PEM file of the CA certificates that verify the target's server certificate (instead of the system's CAs), relative to this file.` });
+
+export const ZtiConfigClassTarget = Type.Object({
+  target: Type.String({ format: 'uri', pattern: '^https?://', description: 'Base URL of the endpoint that serves this class.' }),
+  auth: Type.Optional(Auth('How the harness authenticates to this target. Without it, the top-level auth is used when this target has the origin of the top-level target, and none otherwise.')),
+  ca_file: Type.Optional(CaFile('Without it, the top-level ca_file.')),
+}, { additionalProperties: false, title: 'ZtiConfigClassTarget' });
+
 export const ZtiConfig = Type.Object({
   zti_config: Type.Literal('1.0'),
   target: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', description: 'Base URL of the endpoint under test (as --target).' })),
@@ -32,12 +49,22 @@ export const ZtiConfig = Type.Object({
   strict: Type.Optional(Type.Boolean({ description: 'SHOULD failures fail the run (as --strict).' })),
   fixture: Type.Optional(Type.String({ minLength: 1, description: 'The fixture the target has loaded (as --fixture).' })),
   expected_failures: Type.Optional(Type.String({ minLength: 1, description: 'Baseline file, relative to this file (as --expected-failures).' })),
-  auth: Type.Optional(Type.Union([ZtiConfigBearerAuth, ZtiConfigHeaderAuth, ZtiConfigOAuthAuth], { description: 'How the harness authenticates to the target. Secrets are named by environment variable only.' })),
+  auth: Type.Optional(Auth('How the harness authenticates to the target. Secrets are named by environment variable only.')),
+  ca_file: Type.Optional(CaFile('Custom CA of the target (as --ca).')),
+  targets: Type.Optional(Type.Record(
+    Type.String({ pattern: `^(${CONFORMANCE_CLASSES.join('|')})$` }), ZtiConfigClassTarget,
+    { additionalProperties: false, description: `A target of its own for some conformance classes, keyed by class name (${CONFORMANCE_CLASSES.join(', ')}); a class without an entry is tested at the top-level target.` },
+  )),
 }, {
   additionalProperties: false,
   ...meta('harness', 'config', 'ZtiConfig',
     'A zti test configuration file (zti.config.json or zti.config.jsonc in the working directory, or --config FILE). Command-line flags override the environment (ZTI_TOKEN, ZTI_AUTH_HEADER), which overrides the file.',
-    [{ zti_config: '1.0', target: 'https://pdp.example.com', classes: ['authzen-core', 'authzen-batch'], runs: 50, auth: { type: 'oauth_client_credentials', token_url: 'https://idp.example.com/oauth2/token', client_id: 'zti', client_secret_env: 'ZTI_CLIENT_SECRET', scope: 'authzen' } }]),
+    [
+      { zti_config: '1.0', target: 'https://pdp.example.com', classes: ['authzen-core', 'authzen-batch'], runs: 50, auth: { type: 'oauth_client_credentials', token_url: 'https://idp.example.com/oauth2/token', client_id: 'zti', client_secret_env: 'ZTI_CLIENT_SECRET', scope: 'authzen' } },
+      { zti_config: '1.0', target: 'https://pdp.internal.example:8443', ca_file: 'pki/ca.pem', auth: { type: 'mtls', cert_file: 'pki/zti.pem', key_file: 'pki/zti-key.pem', key_passphrase_env: 'ZTI_KEY_PASSPHRASE' },
+        targets: { 'authzen-search': { target: 'https://search.internal.example:8443' } } },
+    ]),
 });
 export type ZtiConfig = Static<typeof ZtiConfig>;
 export type ZtiConfigAuth = NonNullable<ZtiConfig['auth']>;
+export type ZtiConfigClassTarget = Static<typeof ZtiConfigClassTarget>;

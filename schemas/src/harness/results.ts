@@ -27,6 +27,7 @@ export const CheckResult = Type.Object({
     seed: Type.Optional(Type.String()),
     path: Type.Optional(Type.String()),
     replay: Type.String({ description: 'Command that reruns exactly this case.' }),
+    replay_token: Type.Optional(Type.String({ description: 'CHECK@SEED[:PATH]: `zti test --replay TOKEN` (with the same target flags) reruns exactly this case.' })),
     curl: Type.Optional(Type.String()),
     exchange: Type.Optional(Exchange),
     vector_file: Type.Optional(Type.String()),

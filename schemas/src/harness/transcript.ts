@@ -1,0 +1,26 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { meta } from '../ids.js';
+
+// `zti test --transcript FILE` writes NDJSON: one TranscriptEntry per HTTP exchange, in the
+// order exchanges finish. Per check, `seq` and the requests are the same for the same seed.
+export const TranscriptEntry = Type.Object({
+  zti_transcript: Type.Literal('1.0'),
+  check: Type.String({ description: 'The check that sent the request.' }),
+  case: Type.Integer({ minimum: 0, description: 'The case of that check (1-based; 0 for requests sent before the first case, e.g. set-up).' }),
+  seq: Type.Integer({ minimum: 1, description: 'Position of the exchange among those of its check.' }),
+  request: Type.Object({
+    method: Type.String(),
+    url: Type.String(),
+    headers: Type.Record(Type.String(), Type.String(), { description: 'As sent; the harness credential is replaced by "[credential redacted]".' }),
+    body: Type.Optional(Type.String({ description: 'The body when it is UTF-8.' })),
+    bodyBase64: Type.Optional(Type.String({ description: 'The body bytes when they are not UTF-8.' })),
+  }, { additionalProperties: false }),
+  response: Type.Optional(Type.Object({ status: Type.Integer(), headers: Type.Record(Type.String(), Type.String()), body: Type.String() }, { additionalProperties: false })),
+  error: Type.Optional(Type.String({ description: 'Why no response came (timeout, reset).' })),
+  ms: Type.Number({ minimum: 0 }),
+}, {
+  additionalProperties: false,
+  ...meta('harness', 'transcript', 'TranscriptEntry', 'One line of a zti test --transcript file (NDJSON): an HTTP exchange of one case of one check.',
+    [{ zti_transcript: '1.0', check: 'decision/core/missing-member', case: 1, seq: 1, request: { method: 'POST', url: 'http://127.0.0.1:8080/access/v1/evaluation', headers: { 'content-type': 'application/json', authorization: '[credential redacted]' }, body: '{"action":{"name":"read"}}' }, response: { status: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_request"}' }, ms: 1.2 }]),
+});
+export type TranscriptEntry = Static<typeof TranscriptEntry>;
