@@ -78,10 +78,10 @@ export function buildProgram(exit: (code: number) => void): Command {
   vectors.command('replay')
     .description('run vector files against a target')
     .argument('<paths...>', 'files or directories')
-    .requiredOption('--target <url>', 'base URL of the endpoint')
+    .option('--target <url>', 'base URL of the endpoint (or "target" in the config file)')
     .option('--auth-header <header>', 'header that authenticates (prefer $ZTI_AUTH_HEADER / $ZTI_TOKEN)')
     .option('--root <dir>', 'the vectors root that ids are relative to')
-    .action(async (paths: string[], flags: { target: string; authHeader?: string; root?: string }) => exit(await vectorsReplayCommand(paths, flags)));
+    .action(async (paths: string[], flags: Parameters<typeof vectorsReplayCommand>[1]) => exit(await vectorsReplayCommand(paths, flags)));
 
   vectors.command('record')
     .description('run the checks against a target (default: the embedded reference PE) and write what it answered, per check it passed, as vector files')
@@ -95,6 +95,13 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--only <ids>', 'record only these check IDs (globs)', collect)
     .option('--skip <ids>', 'skip these check IDs (globs)', collect)
     .action(async (flags: VectorsRecordFlags) => exit(await vectorsRecordCommand(flags)));
+  // The target, its credentials and TLS come as for zti test: flags, then environment, then the config file.
+  for (const sub of vectors.commands.filter((c) => c.name() !== 'validate')) {
+    sub.option('--config <file>', 'configuration file (default: zti.config.json or zti.config.jsonc in the working directory)')
+      .option('--ca <file>', 'PEM CA certificates that verify the target\'s server certificate')
+      .option('--client-cert <file>', 'PEM client certificate for mTLS (with --client-key)')
+      .option('--client-key <file>', 'PEM private key of --client-cert (passphrase from $ZTI_CLIENT_KEY_PASSPHRASE)');
+  }
 
   const report = program.command('report').description('render zti test --json results as an HTML page or an implementations-by-checks matrix');
   report.command('html')

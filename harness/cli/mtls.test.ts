@@ -9,6 +9,7 @@ import { createDevPki, type DevPki } from '../../reference-impl/lib/dev-pki.js';
 import { startReferencePe, type RunningPe } from '../../reference-impl/server.js';
 import type { ResultsFile } from '../../schemas/src/harness/results.js';
 import { serveCommand } from './serve-command.js';
+import { vectorsRecordCommand, vectorsReplayCommand } from './vectors-command.js';
 import { testCommand, type TestFlags } from './test-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -174,6 +175,9 @@ describe('targets per conformance class', () => {
     expect(search.results.checks.filter((c) => SEARCH.includes(c.id)).map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass']);
     expect(plain.stats().decisions - p0).toBe(1);
     expect(mtlsPe.stats().decisions - m0).toBeGreaterThan(10);
+    // The results say which target served which class.
+    expect(search.results.target.url).toBe(plain.url);
+    expect(search.results.target.classes).toEqual({ 'authzen-search': mtlsPe.url });
 
     [p0, m0] = [plain.stats().decisions, mtlsPe.stats().decisions];
     const core = await run({ config: file, only: CORE }, env);
@@ -191,6 +195,20 @@ describe('targets per conformance class', () => {
       targets: { 'authzen-search': { target: other } },
     });
     await expect(run({ config: file, only: SEARCH }, { ZTI_TEST_PLAIN_TOKEN: 'plain-token' })).rejects.toThrow(/the target http:\/\/localhost:\d+ answered 401 to a request without credentials/);
+  });
+});
+
+describe('zti vectors record and replay over mTLS', () => {
+  it('records from the mTLS PE and replays there with the same flags; without the client certificate it stops on the 401', async () => {
+    const dir = path.join(tmp, 'recorded');
+    const tls = { ca: files.ca, clientCert: files.cert, clientKey: files.key };
+    await withEnv(NO_ENV_AUTH, async () => {
+      expect(await vectorsRecordCommand({ target: mtlsPe.url, fixture: 'zt-default', out: dir, seed: '4', runs: '2', only: ['decision/core/*'], ...tls }, () => {})).toBe(0);
+      expect(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).length).toBeGreaterThan(3);
+      expect(await vectorsReplayCommand([dir], { target: mtlsPe.url, root: dir, ...tls }, () => {})).toBe(0);
+      // Without the client certificate: one configuration error, not a failure per vector.
+      await expect(vectorsReplayCommand([dir], { target: mtlsPe.url, root: dir, ca: files.ca }, () => {})).rejects.toThrow(/answered 401 to a request without credentials.*--client-cert and --client-key/);
+    });
   });
 });
 

@@ -191,7 +191,8 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   const collect = file || inMemory ? { add: (check: string, n: number, x: Exchange) => { file?.add(check, n, x); inMemory?.add(check, n, x); } } : undefined;
   const evidenceDir = flags.evidenceDir ?? path.join(process.cwd(), '.zti', 'failures');
   const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.' });
-  reporter.start({ target: embedded ? `${baseUrl} (embedded reference PE, fixture ${fixture})` : baseUrl, seed, runs });
+  const perClass = embedded ? [] : Object.entries(loaded?.config.targets ?? {}).map(([c, t]) => `${c}: ${t.target}`);
+  reporter.start({ target: embedded ? `${baseUrl} (embedded reference PE, fixture ${fixture})` : `${baseUrl}${perClass.length ? ` (${perClass.join('; ')})` : ''}`, seed, runs });
   let results: ResultsFile;
   try {
     const report = await runChecks({

@@ -5,13 +5,13 @@ import { CHECKS } from '../checks/index.js';
 import { VectorRecorder } from '../vectors/recorder.js';
 import { vectorFilePath } from '../vectors/record.js';
 import { UsageError } from './usage-error.js';
-import { parseClasses } from './test-command.js';
+import { parseClasses, resolveTestAuth } from './test-command.js';
 import { loadVectorFiles } from '../vectors/load.js';
 import { formatVectorError } from '../vectors/vector-error.js';
 import { replayVectors } from '../vectors/replay.js';
 import { exitCode, runChecks } from '../engine/runner.js';
 import { consoleReporter } from '../reporters/console.js';
-import { resolveAuth } from './auth.js';
+import { findConfig, loadConfig, resolveTls, type TlsFlags } from './config.js';
 import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
 
 function load(paths: string[], root: string | undefined) {
@@ -28,15 +28,28 @@ export function vectorsValidateCommand(paths: string[], flags: { root?: string }
   return errors.length ? 1 : 0;
 }
 
-export async function vectorsReplayCommand(paths: string[], flags: { target: string; authHeader?: string; root?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+/** How the vectors commands reach a target: --config (or zti.config.json here), flags over environment over file, as in zti test. */
+interface AccessFlags extends TlsFlags { config?: string; authHeader?: string }
+
+async function targetAccess(flags: AccessFlags, target: string | undefined) {
+  const configFile = flags.config ?? findConfig();
+  const loaded = configFile === undefined ? undefined : loadConfig(configFile);
+  const url = target ?? loaded?.config.target;
+  if (url !== undefined && !/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${url}"`);
+  return { url, auth: await resolveTestAuth(flags.authHeader, loaded), tls: resolveTls(flags, loaded) };
+}
+
+export async function vectorsReplayCommand(paths: string[], flags: AccessFlags & { target?: string; root?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const access = await targetAccess(flags, flags.target);
+  if (access.url === undefined) throw new UsageError('zti vectors replay needs --target URL (or "target" in zti.config.json)');
   const { vectors, errors } = load(paths, flags.root);
   if (errors.length) {
     for (const e of errors) out(`${formatVectorError(e)}\n`);
     return 2;
   }
   const reporter = consoleReporter(out);
-  reporter.start({ target: flags.target, seed: 0, runs: 1 });
-  const { report } = await replayVectors(vectors, flags.target, resolveAuth(flags.authHeader), { toolVersion: VERSION, onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r) });
+  reporter.start({ target: access.url, seed: 0, runs: 1 });
+  const { report } = await replayVectors(vectors, access.url, access.auth, { toolVersion: VERSION, ...(access.tls ? { tls: access.tls } : {}), onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r) });
   if (!report) {
     out('no vectors to replay\n');
     return 2;
@@ -45,11 +58,10 @@ export async function vectorsReplayCommand(paths: string[], flags: { target: str
   return exitCode(report.results);
 }
 
-export interface VectorsRecordFlags {
+export interface VectorsRecordFlags extends AccessFlags {
   target?: string;
   out: string;
   fixture?: string;
-  authHeader?: string;
   seed?: string;
   runs?: string;
   only?: string[];
@@ -66,12 +78,13 @@ export async function vectorsRecordCommand(flags: VectorsRecordFlags, out: (s: s
   if (!flags.out) throw new UsageError('zti vectors record needs --out DIR, the directory to write vector files to');
   const seed = flags.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('--seed', flags.seed, 0);
   const runs = flags.runs === undefined ? 20 : wholeNumber('--runs', flags.runs, 1);
-  const embedded = flags.target === undefined;
+  const access = await targetAccess(flags, flags.target);
+  const embedded = access.url === undefined;
   const fixture = flags.fixture ?? (embedded ? 'zt-default' : null);
   if (fixture && !fs.existsSync(path.join(VECTORS_DIR, 'fixtures', fixture))) throw new UsageError(`--fixture: no fixture "${fixture}" under ${path.join(VECTORS_DIR, 'fixtures')}`);
   const classes = parseClasses(flags.classes);
-  let target = flags.target ?? '';
-  let auth = resolveAuth(flags.authHeader);
+  let target = access.url ?? '';
+  let auth = access.auth;
   let stop: (() => Promise<void>) | undefined;
   if (embedded) {
     const { startReferencePe } = await import('../../reference-impl/server.js');
@@ -79,8 +92,6 @@ export async function vectorsRecordCommand(flags: VectorsRecordFlags, out: (s: s
     target = pe.url;
     auth = ['authorization', `Bearer ${pe.tokens[0]!}`];
     stop = () => pe.close();
-  } else if (!/^https?:\/\/[^/]+/.test(target)) {
-    throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${target}"`);
   }
   const recorder = new VectorRecorder({ target: target.replace(/\/+$/, ''), authHeader: auth?.[0], fixture, seed });
   const reporter = consoleReporter(out);
@@ -88,7 +99,7 @@ export async function vectorsRecordCommand(flags: VectorsRecordFlags, out: (s: s
   let results;
   try {
     ({ results } = await runChecks({
-      baseUrl: target, embedded, checks: [...CHECKS], auth, classes, only: flags.only, skip: flags.skip, seed, runs,
+      baseUrl: target, embedded, checks: [...CHECKS], auth, classes, ...(access.tls ? { tls: access.tls } : {}), only: flags.only, skip: flags.skip, seed, runs,
       toolVersion: VERSION, replayCommand: `zti vectors record --out ${flags.out}${embedded ? '' : ` --target ${target}`}`,
       onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r),
       onExchange: (check, n, x) => recorder.add(check, n, x),

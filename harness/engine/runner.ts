@@ -133,7 +133,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
       results: {
         zti_results: '1.0',
         tool: { name: 'zti', version: opts.toolVersion },
-        target: { url: root.baseUrl, embedded: opts.embedded },
+        target: { url: root.baseUrl, embedded: opts.embedded, ...classUrls(classes, targets, root.baseUrl) },
         started_at: started.toISOString(),
         duration_ms: Math.round(Date.now() - started.getTime()),
         seed: String(opts.seed),
@@ -152,4 +152,10 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
 export function exitCode(results: ResultsFile): 0 | 1 | 2 {
   if (results.summary.fail > 0) return 1;
   return results.summary.error > 0 ? 2 : 0;
+}
+
+/** The classes under test that a target other than the default one served, by class. */
+function classUrls(classes: ReadonlySet<ConformanceClass>, targets: ProbedTargets, defaultUrl: string): { classes?: Record<string, string> } {
+  const own = [...classes].map((c) => [c, targets.forClass(c).client.baseUrl] as const).filter(([, url]) => url !== defaultUrl);
+  return own.length ? { classes: Object.fromEntries(own.sort()) } : {};
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ConformanceClass } from '../../schemas/decision.js';
 import { runChecks, type RunOptions, type RunReport } from '../engine/runner.js';
+import type { AuthHeader } from '../engine/http-client.js';
 import { loadVectorFiles, type LoadedVector, type LoadOptions } from './load.js';
 import { scenarioChecks } from './scenario-checks.js';
 import type { VectorError } from './vector-error.js';
@@ -16,6 +17,8 @@ export interface ReplayOptions extends Partial<LoadOptions> {
   toolVersion?: string;
   onCheckDone?: RunOptions['onCheckDone'];
   onPlan?: RunOptions['onPlan'];
+  /** A CA to trust and a client certificate (mTLS) for the target. */
+  tls?: RunOptions['tls'];
 }
 
 export interface ReplayResult {
@@ -34,7 +37,7 @@ export interface ReplayResult {
  * opts.root, else found from the first path.
  */
 export async function replayVectors(
-  source: string | readonly string[] | readonly LoadedVector[], target: string, auth?: [string, string] | undefined, opts: ReplayOptions = {},
+  source: string | readonly string[] | readonly LoadedVector[], target: string, auth?: AuthHeader | undefined, opts: ReplayOptions = {},
 ): Promise<ReplayResult> {
   const loaded = typeof source === 'string' || source.every((s): s is string => typeof s === 'string')
     ? loadFrom(typeof source === 'string' ? [source] : source, opts)
@@ -44,7 +47,7 @@ export async function replayVectors(
   // Test every class the vectors need, so that none is skipped as not claimed.
   const classes = [...new Set(vectors.flatMap((v) => v.vector.classes))] as ConformanceClass[];
   const report = await runChecks({
-    baseUrl: target, embedded: false, checks: scenarioChecks(vectors), auth, classes,
+    baseUrl: target, embedded: false, checks: scenarioChecks(vectors), auth, classes, ...(opts.tls ? { tls: opts.tls } : {}),
     seed: 0, runs: 1, concurrency: opts.concurrency ?? 4, timeoutMs: opts.timeoutMs ?? 10_000,
     toolVersion: opts.toolVersion ?? '0.0.0', replayCommand: () => `zti vectors replay ${named(source, vectors)} --target ${target}`,
     ...(opts.onCheckDone ? { onCheckDone: opts.onCheckDone } : {}),

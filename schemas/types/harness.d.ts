@@ -18,6 +18,16 @@ export interface ResultsFile {
   target: {
     url: string;
     embedded: boolean;
+    /**
+     * Classes served by a target of their own (zti.config.json "targets"), with its base URL; the others were tested at url.
+     */
+    classes?: {
+      /**
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^(.*)$".
+       */
+      [k: string]: string;
+    };
   };
   started_at: string;
   duration_ms: number;

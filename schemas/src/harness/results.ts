@@ -57,7 +57,11 @@ export const BaselineClassification = Type.Object({
 export const ResultsFile = Type.Object({
   zti_results: Type.Literal('1.0'),
   tool: Type.Object({ name: Type.String(), version: Type.String() }),
-  target: Type.Object({ url: Type.String(), embedded: Type.Boolean() }),
+  target: Type.Object({
+    url: Type.String(),
+    embedded: Type.Boolean(),
+    classes: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Classes served by a target of their own (zti.config.json "targets"), with its base URL; the others were tested at url.' })),
+  }),
   started_at: Type.String({ format: 'date-time' }),
   duration_ms: Type.Number(),
   seed: Type.String(),
