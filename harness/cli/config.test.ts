@@ -12,6 +12,7 @@ import { clientCredentials, findConfig, loadConfig } from './config.js';
 import { stripJsonc } from './jsonc.js';
 import { resolveTestAuth, testCommand } from './test-command.js';
 import { UsageError } from './usage-error.js';
+import { withEnv } from '../test-support/env.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-config-'));
 const quiet = () => {};
@@ -57,16 +58,6 @@ function writeConfig(name: string, value: unknown): string {
   const file = path.join(tmp, name);
   fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
   return file;
-}
-
-async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  }
 }
 
 describe('stripJsonc', () => {

@@ -12,6 +12,7 @@ import { serveCommand } from './serve-command.js';
 import { vectorsRecordCommand, vectorsReplayCommand } from './vectors-command.js';
 import { testCommand, type TestFlags } from './test-command.js';
 import { UsageError } from './usage-error.js';
+import { withEnv } from '../test-support/env.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-mtls-'));
 const RUNS = '3';
@@ -29,16 +30,6 @@ function write(name: string, text: string): string {
 
 function writeConfig(name: string, value: unknown): string {
   return write(name, JSON.stringify(value, null, 2));
-}
-
-async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  }
 }
 
 const NO_ENV_AUTH = { ZTI_TOKEN: undefined, ZTI_AUTH_HEADER: undefined, ZTI_CLIENT_KEY_PASSPHRASE: undefined };

@@ -31,7 +31,7 @@ export const ZtiConfigMtlsAuth = Type.Object({
   key_passphrase_env: Type.Optional(envVar('Holds the passphrase of an encrypted key_file.')),
 }, { additionalProperties: false, title: 'ZtiConfigMtlsAuth' });
 
-const Auth = (description: string) => Type.Union([ZtiConfigBearerAuth, ZtiConfigHeaderAuth, ZtiConfigOAuthAuth, ZtiConfigMtlsAuth], { description });
+const Auth = (description: string) => Type.Union([ZtiConfigBearerAuth, ZtiConfigHeaderAuth, ZtiConfigOAuthAuth, ZtiConfigMtlsAuth], { title: 'ZtiConfigAuthMethod', description });
 const CaFile = (description: string) => Type.String({ minLength: 1, description: `${description} A PEM file of the CA certificates that verify the target's server certificate (instead of the system's CAs), relative to this file.` });
 
 export const ZtiConfigClassTarget = Type.Object({

@@ -4,9 +4,20 @@ import { meta } from '../ids.js';
 export const VERDICTS = ['pass', 'fail', 'warn', 'not-applicable', 'error'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** An HTTP request as the harness sent it; the harness credential is replaced by "[credential redacted]". */
+export const RecordedRequest = Type.Object({
+  method: Type.String(),
+  url: Type.String(),
+  headers: Type.Record(Type.String(), Type.String()),
+  body: Type.Optional(Type.String({ description: 'The body when it is UTF-8.' })),
+  bodyBase64: Type.Optional(Type.String({ description: 'The body bytes when they are not UTF-8.' })),
+}, { title: 'RecordedRequest' });
+
+export const RecordedResponse = Type.Object({ status: Type.Integer(), headers: Type.Record(Type.String(), Type.String()), body: Type.String() }, { title: 'RecordedResponse' });
+
 const Exchange = Type.Object({
-  request: Type.Object({ method: Type.String(), url: Type.String(), headers: Type.Record(Type.String(), Type.String()), body: Type.Optional(Type.String()) }),
-  response: Type.Optional(Type.Object({ status: Type.Integer(), headers: Type.Record(Type.String(), Type.String()), body: Type.String() })),
+  request: RecordedRequest,
+  response: Type.Optional(RecordedResponse),
   error: Type.Optional(Type.String()),
   ms: Type.Number(),
 }, { title: 'Exchange' });

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { meta } from '../ids.js';
+import { RecordedRequest, RecordedResponse } from './results.js';
 
 // `zti test --transcript FILE` writes NDJSON: one TranscriptEntry per HTTP exchange, in the
 // order exchanges finish. Per check, `seq` and the requests are the same for the same seed.
@@ -8,14 +9,8 @@ export const TranscriptEntry = Type.Object({
   check: Type.String({ description: 'The check that sent the request.' }),
   case: Type.Integer({ minimum: 0, description: 'The case of that check (1-based; 0 for requests sent before the first case, e.g. set-up).' }),
   seq: Type.Integer({ minimum: 1, description: 'Position of the exchange among those of its check.' }),
-  request: Type.Object({
-    method: Type.String(),
-    url: Type.String(),
-    headers: Type.Record(Type.String(), Type.String(), { description: 'As sent; the harness credential is replaced by "[credential redacted]".' }),
-    body: Type.Optional(Type.String({ description: 'The body when it is UTF-8.' })),
-    bodyBase64: Type.Optional(Type.String({ description: 'The body bytes when they are not UTF-8.' })),
-  }, { additionalProperties: false }),
-  response: Type.Optional(Type.Object({ status: Type.Integer(), headers: Type.Record(Type.String(), Type.String()), body: Type.String() }, { additionalProperties: false })),
+  request: RecordedRequest,
+  response: Type.Optional(RecordedResponse),
   error: Type.Optional(Type.String({ description: 'Why no response came (timeout, reset).' })),
   ms: Type.Number({ minimum: 0 }),
 }, {
