@@ -45,6 +45,8 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--timeout <ms>', 'per-request timeout', '10000')
     .option('--evidence-dir <dir>', 'where failing cases are written as vector files (default .zti/failures)')
     .option('--verbose', 'also list checks that were not applicable')
+    .option('--profile <name>', 'run a certification profile instead of the default checks: authzen-cert (the OpenID AuthZEN certification scenario), graded per level')
+    .option('--levels <list>', 'comma-separated levels of --profile (default: all): basic-core, basic-properties, batch-core, batch-properties, search-core, search-properties, discovery; prerequisites are added')
     .action(async (flags: Parameters<typeof testCommand>[0]) => exit(await testCommand(flags)));
 
   program.command('serve')

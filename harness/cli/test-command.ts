@@ -27,6 +27,7 @@ import { TranscriptCollector, transcriptFile } from '../reporters/transcript.js'
 import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 import { toHtml } from '../reporters/html.js';
 import { parseRequirements } from '../gen/spec-requirements.js';
+import { formatProfileTable, gradeProfile, listProfile, prerequisiteNotes, profileExitCode, resolveProfile } from './profile.js';
 
 export interface TestFlags {
   /** A zti config file; otherwise zti.config.json(c) in the working directory when present. */
@@ -64,6 +65,10 @@ export interface TestFlags {
   clientKey?: string;
   /** The embedded reference PE over HTTPS with mTLS (a throwaway dev PKI). */
   embeddedTls?: boolean;
+  /** A certification profile (harness/cli/profile.ts): only its checks run, graded per level. */
+  profile?: string;
+  /** Comma-separated levels of --profile (default: all); prerequisites are added. */
+  levels?: string;
 }
 
 const validResults = validatorFor(ResultsFileSchema);
@@ -148,14 +153,20 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   if (flags.fixture && !fixtureExists(flags.fixture)) throw new UsageError(`--fixture: no fixture "${flags.fixture}" under ${path.join(VECTORS_DIR, 'fixtures')}`);
   if (flags.authzenVectors && !fs.existsSync(flags.authzenVectors)) throw new UsageError(`--authzen-vectors: ${flags.authzenVectors} does not exist`);
   const embedded = flags.target === undefined;
-  const fixture = flags.fixture ?? (embedded ? 'zt-default' : undefined);
-  const checks = selectChecks(flags, fixture);
+  if (flags.levels !== undefined && flags.profile === undefined) throw new UsageError('--levels selects levels of a --profile; give --profile authzen-cert');
+  const profileRun = flags.profile === undefined ? undefined : resolveProfile(flags.profile, flags.levels);
+  const fixture = flags.fixture ?? (embedded ? profileRun?.profile.fixture ?? 'zt-default' : undefined);
+  const checks = profileRun ? [...profileRun.checks] : selectChecks(flags, fixture);
   if (token && !checks.some((c) => c.id === token.check)) {
     throw new UsageError(`--replay: this run has no check "${token.check}"; rerun with the same --target, --fixture, --authzen-vectors and --config as the run that printed the token`);
   }
   // Read before the run, so a bad file stops zti before any request is sent.
   const baseline = flags.expectedFailures === undefined ? undefined : loadBaseline(flags.expectedFailures);
 
+  if (flags.list && profileRun) {
+    out(listProfile(profileRun));
+    return 0;
+  }
   if (flags.list) {
     for (const c of checks) out(`${c.id}\t${c.class}\t${c.keyword}\t${c.requirements.join(',')}\t${c.title}\n`);
     return 0;
@@ -174,11 +185,13 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
     // The embedded default: the only place the harness touches reference-impl, and only to start it.
     const { startReferencePe } = await import('../../reference-impl/server.js');
     // --embedded-tls: HTTPS and mTLS with a throwaway PKI; the harness trusts its CA and presents its client certificate.
-    const dev = flags.embeddedTls ? await (await import('../../reference-impl/lib/dev-pki.js')).createDevPki() : undefined;
-    const pe = await startReferencePe({ port: 0, fixture, logger: false, ...(dev ? { tls: { key: dev.server.key, cert: dev.server.cert, ca: dev.ca, requireClientCert: true } } : {}) });
+    // A certification profile demands HTTPS (DEC-095): the embedded PE then serves HTTPS with a bearer token.
+    const dev = flags.embeddedTls || profileRun?.https ? await (await import('../../reference-impl/lib/dev-pki.js')).createDevPki() : undefined;
+    const mtls = dev !== undefined && flags.embeddedTls === true;
+    const pe = await startReferencePe({ port: 0, fixture, logger: false, ...(dev ? { tls: { key: dev.server.key, cert: dev.server.cert, ca: dev.ca, requireClientCert: mtls } } : {}) });
     baseUrl = pe.url;
-    auth = dev ? undefined : ['authorization', `Bearer ${pe.tokens[0]!}`];
-    tls = dev && { ca: dev.ca, cert: dev.client.cert, key: dev.client.key };
+    auth = mtls ? undefined : ['authorization', `Bearer ${pe.tokens[0]!}`];
+    tls = dev && (mtls ? { ca: dev.ca, cert: dev.client.cert, key: dev.client.key } : { ca: dev.ca });
     stop = () => pe.close();
   } else if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
     throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${baseUrl}"`);
@@ -193,16 +206,17 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.' });
   const perClass = embedded ? [] : Object.entries(loaded?.config.targets ?? {}).map(([c, t]) => `${c}: ${t.target}`);
   reporter.start({ target: embedded ? `${baseUrl} (embedded reference PE, fixture ${fixture})` : `${baseUrl}${perClass.length ? ` (${perClass.join('; ')})` : ''}`, seed, runs });
+  if (profileRun) out(`profile ${profileRun.profile.name}, levels ${profileRun.levels.join(', ')}\n${prerequisiteNotes(profileRun).map((n) => `${n}\n`).join('')}`);
   let results: ResultsFile;
   try {
     const report = await runChecks({
       tls, classTargets: embedded ? undefined : await resolveClassTargets(loaded, { target: baseUrl, auth, tls }),
-      baseUrl, embedded, checks, auth, classes, seed, runs, strict: flags.strict ?? false,
+      baseUrl, embedded, checks, auth, classes: classes ?? profileRun?.classes, seed, runs, strict: flags.strict ?? false,
       ...(token ? { only: [token.check], replayPath: token.path } : { only: flags.only, skip: flags.skip }),
       ...(collect ? { onExchange: (c, n, x) => collect.add(c.id, n, x) } : {}),
       concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),
       toolVersion: VERSION,
-      replayCommand: `zti test${configFile === undefined ? '' : ` --config ${configFile}`}${embedded ? '' : ` --target ${baseUrl}`}${tlsFlags(flags)}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}`,
+      replayCommand: `zti test${configFile === undefined ? '' : ` --config ${configFile}`}${embedded ? '' : ` --target ${baseUrl}`}${tlsFlags(flags)}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}${profileRun ? ` --profile ${profileRun.profile.name}${flags.levels ? ` --levels ${flags.levels}` : ''}` : ''}`,
       ...(embedded ? {} : { curlAuth: curlAuth({ authHeaderFlag: flags.authHeader, ca: flags.ca, clientCert: flags.clientCert, clientKey: flags.clientKey }, loaded) }),
       onPlan: (plan) => reporter.plan(plan),
       onCheckDone: (r, exchange, expect) => {
@@ -223,6 +237,10 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
     await file?.close();
   }
   reporter.end(results);
+  if (profileRun) {
+    results.profile = gradeProfile(profileRun, results.checks);
+    out(formatProfileTable(results.profile, profileRun));
+  }
   if (baseline) {
     results.baseline = applyBaseline(results, baseline);
     printBaseline(out, results.baseline);
@@ -231,5 +249,6 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   if (flags.json) fs.writeFileSync(flags.json, `${JSON.stringify(results, null, 2)}\n`);
   if (flags.junit) fs.writeFileSync(flags.junit, toJUnit(results));
   if (flags.html) fs.writeFileSync(flags.html, toHtml(results, { requirements: new Map(parseRequirements(SPEC_DIR).map((r) => [r.id, r])), transcript: entries }));
-  return results.baseline ? baselineExitCode(results, results.baseline) : exitCode(results);
+  const code = results.baseline ? baselineExitCode(results, results.baseline) : exitCode(results);
+  return results.profile ? Math.max(code, profileExitCode(results.profile)) : code;
 }

@@ -15,6 +15,8 @@ export interface Check {
   class: ConformanceClass;
   /** Requirement IDs this check proves; each must exist in spec/. */
   requirements: string[];
+  /** Test IDs of an external certification scenario this check implements, e.g. ['c-2-2-1'] (the OpenID AuthZEN certification scenario). */
+  scenario?: string[];
   /** MUST checks fail, SHOULD checks warn. */
   keyword: Keyword;
   run(ctx: CheckContext): Promise<CheckOutcome | void>;

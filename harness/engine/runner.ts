@@ -72,7 +72,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
     const runOne = async (check: Check, index: number) => {
       const t0 = performance.now();
       let cases = 0;
-      const base = { id: check.id, title: check.title, kind: check.kind, classes: [check.class], requirements: check.requirements, keyword: check.keyword };
+      const base = { id: check.id, title: check.title, kind: check.kind, classes: [check.class], requirements: check.requirements, ...(check.scenario ? { scenario: check.scenario } : {}), keyword: check.keyword };
       const done = (verdict: Verdict, extra: Partial<CheckResult> = {}, exchange?: Exchange, expect?: Expectation) => {
         const r: CheckResult = { ...base, verdict, cases, duration_ms: Math.round(performance.now() - t0), ...extra };
         results[index] = r;

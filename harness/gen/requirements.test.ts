@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../checks/index.js';
+import { PROVING_CHECKS as CHECKS } from '../checks/index.js';
 import { PROVEN_BY_TESTS, proofsOf } from './requirements.js';
 import { parseRequirements } from './spec-requirements.js';
 import { REPO_ROOT } from './run.js';

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSchemaArtefacts } from '../../schemas/gen.js';
-import { CHECKS } from '../checks/index.js';
+import { PROVING_CHECKS } from '../checks/index.js';
 import { generateRequirementsTable } from './requirements.js';
 import { parseRequirements } from './spec-requirements.js';
 import { generateManifest } from '../vectors/manifest.js';
@@ -19,7 +19,7 @@ const GENERATED_DIRS = ['schemas/json', 'schemas/types', 'spec/generated'];
 
 export async function generateAll(root = REPO_ROOT): Promise<Map<string, string>> {
   const files = await generateSchemaArtefacts();
-  for (const [k, v] of generateRequirementsTable(parseRequirements(path.join(root, 'spec')), CHECKS)) files.set(k, v);
+  for (const [k, v] of generateRequirementsTable(parseRequirements(path.join(root, 'spec')), PROVING_CHECKS)) files.set(k, v);
   for (const [k, v] of generateManifest(path.join(root, 'vectors'))) files.set(k, v);
   return files;
 }

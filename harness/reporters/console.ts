@@ -65,7 +65,7 @@ export function consoleReporter(out: (s: string) => void = (s) => process.stdout
 
   function printCheck(r: CheckResult): void {
     if (r.verdict === 'not-applicable' && !opts.verbose) return;
-    out(`${LABEL[r.verdict]} ${r.id} [${r.requirements.join(', ')}] ${paint(90, `${r.cases} case${r.cases === 1 ? '' : 's'}, ${r.duration_ms} ms`)}\n`);
+    out(`${LABEL[r.verdict]} ${r.id} [${r.requirements.join(', ')}${r.scenario ? `; scenario ${r.scenario.join(', ')}` : ''}] ${paint(90, `${r.cases} case${r.cases === 1 ? '' : 's'}, ${r.duration_ms} ms`)}\n`);
     if (r.verdict === 'not-applicable' || r.verdict === 'pass') return;
     out(`     ${r.message ?? ''}\n`);
     const f = r.failure;

@@ -163,7 +163,7 @@ function checkRows(c: CheckResult, reqs: Map<string, RequirementText> | undefine
   const row = `<tr id="${esc(anchor(c.id))}">
 <td class="v v-${esc(c.verdict)}">${VERDICT_LABEL[c.verdict]}</td>
 <td><code>${esc(c.id)}</code><br>${esc(c.title)} <span class="muted">(${esc(c.keyword)}, ${esc(c.kind)})</span></td>
-<td>${requirementsHtml(c.requirements, reqs)}</td>
+<td>${requirementsHtml(c.requirements, reqs)}${c.scenario ? `<span class="req">scenario <code>${esc(c.scenario.join(', '))}</code></span>` : ''}</td>
 <td class="num">${c.cases}</td>
 <td class="num">${c.duration_ms.toFixed(0)} ms</td>
 </tr>`;

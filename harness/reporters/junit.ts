@@ -18,7 +18,7 @@ export function toJUnit(results: ResultsFile): string {
   const byClass = (c: CheckResult) => c.classes[0] ?? 'zti';
   for (const c of [...results.checks].sort((a, b) => byClass(a).localeCompare(byClass(b)))) {
     const head = `  <testcase classname="zti.${esc(byClass(c))}" name="${esc(c.id)}" time="${seconds(c.duration_ms)}"`;
-    const detail = [c.message ?? '', `requirements: ${c.requirements.join(', ')}`, c.failure ? `replay: ${c.failure.replay}` : '', c.failure?.curl ? `curl: ${c.failure.curl}` : ''].filter(Boolean).join('\n');
+    const detail = [c.message ?? '', `requirements: ${c.requirements.join(', ')}`, c.scenario ? `scenario: ${c.scenario.join(', ')}` : '', c.failure ? `replay: ${c.failure.replay}` : '', c.failure?.curl ? `curl: ${c.failure.curl}` : ''].filter(Boolean).join('\n');
     if (c.verdict === 'pass') out.push(`${head}/>`);
     else if (c.verdict === 'fail') out.push(`${head}>\n    <failure message="${esc(c.message ?? 'failed')}" type="${esc(c.keyword)}">${esc(detail)}</failure>\n  </testcase>`);
     else if (c.verdict === 'error') out.push(`${head}>\n    <error message="${esc(c.message ?? 'error')}" type="HarnessError">${esc(detail)}</error>\n  </testcase>`);

@@ -2,6 +2,7 @@
 // the harness's own tests can show that each check catches the fault it is about
 // (STYLE.md: a check that no broken variant trips is suspect).
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 
@@ -20,8 +21,12 @@ export interface BrokenTarget { url: string; close(): Promise<void> }
 
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host']);
 
-export async function startBrokenTarget(upstream: string, breakage: Breakage): Promise<BrokenTarget> {
-  const server = http.createServer((req, res) => {
+/** `tls`: the proxy serves HTTPS with this key and certificate (its upstream stays as given). */
+export interface BrokenTargetOptions { tls?: { key: string; cert: string } }
+
+export async function startBrokenTarget(upstream: string, breakage: Breakage, opts: BrokenTargetOptions = {}): Promise<BrokenTarget> {
+  const scheme = opts.tls ? 'https' : 'http';
+  const listener: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -43,7 +48,7 @@ export async function startBrokenTarget(upstream: string, breakage: Breakage): P
           for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) upHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
           pres = { status: up.statusCode, headers: upHeaders, body: Buffer.from(await up.body.arrayBuffer()) };
           // Rewrite the discovery document so its URLs name the proxy, not the upstream.
-          const self = `http://${req.headers.host ?? ''}`;
+          const self = `${scheme}://${req.headers.host ?? ''}`;
           if (preq.path.startsWith('/.well-known/')) pres.body = Buffer.from(pres.body.toString('utf8').split(upstream).join(self));
         }
         if (breakage.response) pres = await breakage.response(pres, preq);
@@ -54,11 +59,12 @@ export async function startBrokenTarget(upstream: string, breakage: Breakage): P
         res.end(`broken-target proxy: ${String(e)}`);
       });
     });
-  });
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

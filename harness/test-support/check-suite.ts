@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceClass } from '../../schemas/decision.js';
 import type { Verdict } from '../../schemas/src/harness/results.js';
 import { startReferencePe } from '../../reference-impl/server.js';
+import { createDevPki, type DevPki } from '../../reference-impl/lib/dev-pki.js';
 import type { Check } from '../engine/check.js';
 import { startBrokenTarget, type Breakage } from './broken-target.js';
 import { explain, verdicts } from './run-checks.js';
@@ -14,6 +15,8 @@ export interface Trip {
   check: string;
   /** A breakage that keeps state (say, the tokens it saw) is given as a factory, so that its run starts afresh. */
   breakage: Breakage | (() => Breakage);
+  /** Under `https`, put this breakage behind a plain HTTP proxy rather than an HTTPS one. */
+  overHttp?: boolean;
 }
 
 export interface CheckSuiteOptions {
@@ -25,6 +28,11 @@ export interface CheckSuiteOptions {
   fixture?: string;
   /** The bearer token the reference PE accepts, for breakages that must know it (default: one it generates). */
   token?: string;
+  /**
+   * Checks that demand HTTPS: the passing run is against the reference PE over HTTPS, and the
+   * broken proxies serve HTTPS too (a throwaway dev PKI), except trips marked `overHttp`.
+   */
+  https?: boolean;
 }
 
 const PASS_TIMEOUT = 120_000;
@@ -43,21 +51,27 @@ const make = (b: Trip['breakage']): Breakage => (typeof b === 'function' ? b() :
 export function describeCheckSuite(title: string, checks: readonly Check[], trips: readonly Trip[], opts: CheckSuiteOptions = {}): void {
   describe(title, () => {
     let pe: Awaited<ReturnType<typeof startReferencePe>> | undefined;
+    let securePe: { pe: Awaited<ReturnType<typeof startReferencePe>>; dev: DevPki } | undefined;
     const reference = () => {
       if (!pe) throw new Error('the reference PE did not start');
       return { url: pe.url, token: pe.tokens[0]! };
     };
-    const run = (url: string, token: string, only?: string) =>
-      verdicts(url, checks, { token, runs: opts.runs, classes: opts.classes, ...(only ? { only: [only] } : {}) });
+    const run = (url: string, token: string, only?: string, tls?: { ca: string }) =>
+      verdicts(url, checks, { token, runs: opts.runs, classes: opts.classes, ...(only ? { only: [only] } : {}), ...(tls ? { tls } : {}) });
+    const peOptions = { port: 0, ...(opts.fixture ? { fixture: opts.fixture } : {}), ...(opts.token ? { tokens: [opts.token] } : {}) };
 
     beforeAll(async () => {
-      pe = await startReferencePe({ port: 0, ...(opts.fixture ? { fixture: opts.fixture } : {}), ...(opts.token ? { tokens: [opts.token] } : {}) });
+      pe = await startReferencePe(peOptions);
+      if (opts.https) {
+        const dev = await createDevPki();
+        securePe = { pe: await startReferencePe({ ...peOptions, tls: { key: dev.server.key, cert: dev.server.cert } }), dev };
+      }
     }, TRIP_TIMEOUT);
-    afterAll(async () => { await pe?.close(); });
+    afterAll(async () => { await Promise.all([pe?.close(), securePe?.pe.close()]); });
 
-    it('every check passes against the reference PE', async () => {
-      const { url, token } = reference();
-      const results = await run(url, token);
+    it(`every check passes against the reference PE${opts.https ? ' over HTTPS' : ''}`, async () => {
+      const { url, token } = securePe ? { url: securePe.pe.url, token: securePe.pe.tokens[0]! } : reference();
+      const results = await run(url, token, undefined, securePe && { ca: securePe.dev.ca });
       for (const check of checks) expect(results.get(check.id)?.verdict, explain(results)).toBe('pass');
     }, PASS_TIMEOUT);
 
@@ -71,9 +85,10 @@ export function describeCheckSuite(title: string, checks: readonly Check[], trip
       it(`${trip.check} catches a PE that ${make(trip.breakage).name}`, async () => {
         if (!check) throw new Error(`${trip.check} is not one of the checks of "${title}"`);
         const { url, token } = reference();
-        const broken = await startBrokenTarget(url, make(trip.breakage));
+        const secure = securePe && !trip.overHttp ? securePe.dev : undefined;
+        const broken = await startBrokenTarget(url, make(trip.breakage), secure ? { tls: secure.server } : {});
         try {
-          const results = await run(broken.url, token, check.id);
+          const results = await run(broken.url, token, check.id, secure && { ca: secure.ca });
           expect(results.get(check.id)?.verdict, explain(results, [check.id])).toBe(verdictFor(check));
         } finally {
           await broken.close();

@@ -2,17 +2,18 @@
 import type { ConformanceClass } from '../../schemas/decision.js';
 import type { CheckResult } from '../../schemas/src/harness/results.js';
 import type { Check } from '../engine/check.js';
+import type { TlsClientOptions } from '../engine/http-client.js';
 import { runChecks } from '../engine/runner.js';
 import { startReferencePe } from '../../reference-impl/server.js';
 import { testCommand, type TestFlags } from '../cli/test-command.js';
 import { startBrokenTarget, type Breakage } from './broken-target.js';
 
-export interface TestRunOptions { token?: string; classes?: ConformanceClass[]; runs?: number; seed?: number; only?: string[] }
+export interface TestRunOptions { token?: string; classes?: ConformanceClass[]; runs?: number; seed?: number; only?: string[]; tls?: TlsClientOptions }
 
 export async function verdicts(url: string, checks: readonly Check[], opts: TestRunOptions = {}): Promise<Map<string, CheckResult>> {
   const { results } = await runChecks({
     baseUrl: url, embedded: false, checks: [...checks],
-    auth: opts.token ? ['authorization', `Bearer ${opts.token}`] : undefined,
+    auth: opts.token ? ['authorization', `Bearer ${opts.token}`] : undefined, ...(opts.tls ? { tls: opts.tls } : {}),
     classes: opts.classes, only: opts.only, seed: opts.seed ?? 4242, runs: opts.runs ?? 25,
     toolVersion: 'test', replayCommand: 'zti test', concurrency: 4,
   });

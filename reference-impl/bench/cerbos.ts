@@ -27,7 +27,10 @@ export function findCerbos(): string | undefined {
   }
 }
 
-export async function startCerbos(bin: string, workDir: string, cpu?: number): Promise<Server> {
+/** `policyDir`: another policy store (default POLICY_DIR); `tls`: serve HTTPS with these PEM files, `ca` verifying them. */
+export interface CerbosOptions { policyDir?: string; tls?: { certFile: string; keyFile: string; ca: string } }
+
+export async function startCerbos(bin: string, workDir: string, cpu?: number, opts: CerbosOptions = {}): Promise<Server> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const config = path.join(workDir, 'cerbos.yaml');
   // Request limits are raised so that a 100-item batch is never refused for its size.
@@ -38,10 +41,11 @@ export async function startCerbos(bin: string, workDir: string, cpu?: number): P
     '  requestLimits:',
     '    maxActionsPerResource: 500',
     '    maxResourcesPerRequest: 500',
+    ...(opts.tls ? ['  tls:', `    cert: ${JSON.stringify(opts.tls.certFile)}`, `    key: ${JSON.stringify(opts.tls.keyFile)}`] : []),
     'storage:',
     '  driver: disk',
     '  disk:',
-    `    directory: ${JSON.stringify(POLICY_DIR)}`,
+    `    directory: ${JSON.stringify(opts.policyDir ?? POLICY_DIR)}`,
     '    watchForChanges: false',
     'telemetry:',
     '  disabled: true',
@@ -51,6 +55,6 @@ export async function startCerbos(bin: string, workDir: string, cpu?: number): P
   return startServer('cerbos', bin, ['server', `--config=${config}`, '--log-level=error'], {
     cpu,
     env: { ...process.env, CERBOS_NO_TELEMETRY: '1' },
-    ready: { kind: 'http', url: `http://127.0.0.1:${httpPort}/_cerbos/health` },
+    ready: { kind: 'http', url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${httpPort}/_cerbos/health`, ...(opts.tls ? { ca: opts.tls.ca } : {}) },
   });
 }

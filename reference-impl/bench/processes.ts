@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as readline from 'node:readline';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 
 export interface Server {
   name: string;
@@ -24,7 +24,7 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** How the server announces that it is ready. Default: its first stdout line is JSON with "url". */
-  ready?: { kind: 'json-line' } | { kind: 'http'; url: string };
+  ready?: { kind: 'json-line' } | { kind: 'http'; url: string; /** PEM CA that verifies an https url. */ ca?: string };
   startTimeoutMs?: number;
 }
 
@@ -59,10 +59,11 @@ export async function startServer(name: string, command: string, args: string[],
       });
     } else {
       lines.on('line', () => undefined); // keep the pipe drained
+      const dispatcher = ready.ca === undefined ? undefined : new Agent({ connect: { ca: ready.ca } });
       const poll = async () => {
         while (child.exitCode === null) {
           try {
-            const res = await request(ready.url);
+            const res = await request(ready.url, dispatcher ? { dispatcher } : {});
             await res.body.dump();
             if (res.statusCode === 200) { clearTimeout(timer); hello = { url: new URL(ready.url).origin }; resolve(); return; }
           } catch { /* not listening yet */ }

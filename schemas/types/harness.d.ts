@@ -53,6 +53,7 @@ export interface ResultsFile {
   };
   checks: CheckResult[];
   baseline?: BaselineClassification;
+  profile?: ProfileResult;
 }
 export interface CheckResult {
   id: string;
@@ -60,6 +61,10 @@ export interface CheckResult {
   kind: "structural" | "property" | "scenario";
   classes: string[];
   requirements: string[];
+  /**
+   * Test IDs of an external certification scenario this check implements, e.g. ["c-2-2-1"] of the OpenID AuthZEN certification scenario (zti test --profile authzen-cert).
+   */
+  scenario?: string[];
   keyword: "MUST" | "SHOULD" | "MAY";
   verdict: "pass" | "fail" | "warn" | "not-applicable" | "error";
   message?: string;
@@ -177,6 +182,35 @@ export interface BaselineEntry2 {
   check: string;
   reason: string;
   tracking?: string;
+}
+export interface ProfileResult {
+  /**
+   * The profile, e.g. "authzen-cert".
+   */
+  name: string;
+  levels: ProfileLevel[];
+}
+export interface ProfileLevel {
+  /**
+   * The level, e.g. "basic-core".
+   */
+  id: string;
+  /**
+   * pass: every check of the level (and of the levels it requires) passed or only warned; fail: one failed or could not run; not-run: the level was not selected.
+   */
+  verdict: "pass" | "fail" | "not-run";
+  /**
+   * IDs of the checks the level consists of.
+   */
+  checks: string[];
+  /**
+   * Selected levels that pulled this one in as a prerequisite when it was not selected itself.
+   */
+  required_by?: string[];
+  /**
+   * Why the level failed: its failing checks, or the prerequisite that failed.
+   */
+  message?: string;
 }
 /**
  * A baseline for zti test --expected-failures: checks known to fail on an implementation. A listed check that fails does not fail the run; a listed check that passes is reported so that its entry can be removed.

@@ -28,6 +28,7 @@ export const CheckResult = Type.Object({
   kind: Type.Union([Type.Literal('structural'), Type.Literal('property'), Type.Literal('scenario')]),
   classes: Type.Array(Type.String()),
   requirements: Type.Array(Type.String()),
+  scenario: Type.Optional(Type.Array(Type.String(), { description: 'Test IDs of an external certification scenario this check implements, e.g. ["c-2-2-1"] of the OpenID AuthZEN certification scenario (zti test --profile authzen-cert).' })),
   keyword: Type.Union([Type.Literal('MUST'), Type.Literal('SHOULD'), Type.Literal('MAY')]),
   verdict: Type.Union(VERDICTS.map((v) => Type.Literal(v))),
   message: Type.Optional(Type.String()),
@@ -65,6 +66,23 @@ export const BaselineClassification = Type.Object({
   unused_entries: Type.Array(BaselineEntry, { description: 'Entries that match no check of the run.' }),
 }, { additionalProperties: false, title: 'BaselineClassification' });
 
+export const PROFILE_LEVEL_VERDICTS = ['pass', 'fail', 'not-run'] as const;
+
+/** A certification level of a profile and how the run graded it. */
+export const ProfileLevel = Type.Object({
+  id: Type.String({ description: 'The level, e.g. "basic-core".' }),
+  verdict: Type.Union(PROFILE_LEVEL_VERDICTS.map((v) => Type.Literal(v)), { description: 'pass: every check of the level (and of the levels it requires) passed or only warned; fail: one failed or could not run; not-run: the level was not selected.' }),
+  checks: Type.Array(Type.String(), { description: 'IDs of the checks the level consists of.' }),
+  required_by: Type.Optional(Type.Array(Type.String(), { description: 'Selected levels that pulled this one in as a prerequisite when it was not selected itself.' })),
+  message: Type.Optional(Type.String({ description: 'Why the level failed: its failing checks, or the prerequisite that failed.' })),
+}, { additionalProperties: false, title: 'ProfileLevel' });
+
+/** The certification profile a run was made under (zti test --profile), with a verdict per level. */
+export const ProfileResult = Type.Object({
+  name: Type.String({ description: 'The profile, e.g. "authzen-cert".' }),
+  levels: Type.Array(ProfileLevel),
+}, { additionalProperties: false, title: 'ProfileResult' });
+
 export const ResultsFile = Type.Object({
   zti_results: Type.Literal('1.0'),
   tool: Type.Object({ name: Type.String(), version: Type.String() }),
@@ -81,6 +99,7 @@ export const ResultsFile = Type.Object({
   summary: Type.Object({ pass: Type.Integer(), fail: Type.Integer(), warn: Type.Integer(), 'not-applicable': Type.Integer(), error: Type.Integer() }),
   checks: Type.Array(CheckResult),
   baseline: Type.Optional(BaselineClassification),
+  profile: Type.Optional(ProfileResult),
 }, {
   additionalProperties: false,
   ...meta('harness', 'results', 'ResultsFile', 'The versioned JSON results of one zti test run.',
@@ -89,3 +108,5 @@ export const ResultsFile = Type.Object({
 export type ResultsFile = Static<typeof ResultsFile>;
 export type CheckResult = Static<typeof CheckResult>;
 export type BaselineClassification = Static<typeof BaselineClassification>;
+export type ProfileResult = Static<typeof ProfileResult>;
+export type ProfileLevel = Static<typeof ProfileLevel>;
