@@ -89,6 +89,17 @@ describe('the packed zt-interop, installed from its tarball into an empty projec
     expect(validResults(results)).toBe(true);
   }, 120_000);
 
+  it('runs the AuthZEN certification profile (HTTPS with the dev PKI) and records vectors that validate', () => {
+    const cert = run('npx', ['--no-install', 'zti', 'test', '--profile', 'authzen-cert', '--json', 'cert.json'], appDir, 120_000);
+    expect(cert.status, explain(cert)).toBe(0);
+    expect(cert.stdout).toMatch(/Basic Core\s+basic-core\s+PASS/);
+    const rec = run('npx', ['--no-install', 'zti', 'vectors', 'record', '--out', 'golden', '--runs', '2', '--seed', '3', '--only', 'decision/core/*'], appDir, 120_000);
+    expect(rec.status, explain(rec)).toBe(0);
+    expect(rec.stdout).toMatch(/recorded \d+ vector file\(s\)/);
+    const val = run('npx', ['--no-install', 'zti', 'vectors', 'validate', 'golden'], appDir, 60_000);
+    expect(val.status, explain(val)).toBe(0);
+  }, 240_000);
+
   it('`npx zti --version` prints the package version', () => {
     const r = run('npx', ['--no-install', 'zti', '--version'], appDir, 60_000);
     expect(r.status, explain(r)).toBe(0);
