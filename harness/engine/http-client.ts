@@ -188,9 +188,9 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export interface CurlAuth { header?: string; args: string[] }
 
 /**
- * A curl command that resends the request. The credential is never printed: it is read from
- * the environment variable zti itself reads it from ($ZTI_TOKEN for a bearer token, else
- * $ZTI_AUTH_HEADER).
+ * A curl command that resends the request. The credential is never printed: `auth` says
+ * where it comes from (harness/cli/curl-credential.ts); by default from the environment
+ * variable zti reads it from ($ZTI_TOKEN for a bearer token, else $ZTI_AUTH_HEADER).
  */
 export function toCurl(x: Exchange, bodyFile?: string, auth?: CurlAuth): string {
   const parts = ['curl', '-sS', '-i', ...(auth?.args ?? []), '-X', x.request.method, shellQuote(x.request.url)];
