@@ -18,7 +18,7 @@ import { authzenInteropChecks } from '../vectors/authzen-interop.js';
 import { shrunkVector, vectorFilePath } from '../vectors/record.js';
 import { resolveAuth } from './auth.js';
 import { configAuth, findConfig, loadConfig, resolveClassTargets, resolveTls, type LoadedConfig } from './config.js';
-import type { AuthHeader, Exchange } from '../engine/http-client.js';
+import type { AuthHeader } from '../engine/http-client.js';
 import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
 import { curlAuth } from './curl-credential.js';
@@ -200,8 +200,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   // The transcript: streamed to --transcript, kept in memory for --html.
   const file = flags.transcript === undefined ? undefined : transcriptFile(flags.transcript);
   const entries: TranscriptEntry[] = [];
-  const inMemory = flags.html === undefined ? undefined : new TranscriptCollector((e) => entries.push(e));
-  const collect = file || inMemory ? { add: (check: string, n: number, x: Exchange) => { file?.add(check, n, x); inMemory?.add(check, n, x); } } : undefined;
+  const collect = file || flags.html ? new TranscriptCollector((e) => { file?.write(e); if (flags.html) entries.push(e); }) : undefined;
   const evidenceDir = flags.evidenceDir ?? path.join(process.cwd(), '.zti', 'failures');
   const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.' });
   const perClass = embedded ? [] : Object.entries(loaded?.config.targets ?? {}).map(([c, t]) => `${c}: ${t.target}`);

@@ -29,14 +29,13 @@ export class TranscriptCollector {
 }
 
 /** Appends entries to FILE as NDJSON; close() resolves once everything is on disk. */
-export function transcriptFile(file: string): { add: TranscriptCollector['add']; close(): Promise<void> } {
+export function transcriptFile(file: string): { write(entry: TranscriptEntry): void; close(): Promise<void> } {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const stream = fs.createWriteStream(file);
   let failed: Error | undefined;
   stream.on('error', (e) => { failed = e; });
-  const collector = new TranscriptCollector((e) => { stream.write(`${JSON.stringify(e)}\n`); });
   return {
-    add: (check, caseNo, x) => collector.add(check, caseNo, x),
+    write: (e) => { stream.write(`${JSON.stringify(e)}\n`); },
     close: () => new Promise<void>((resolve, reject) => {
       stream.end(() => (failed ? reject(new UsageError(`--transcript: cannot write ${file}: ${failed.message}`)) : resolve()));
     }),
