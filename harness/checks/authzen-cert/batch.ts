@@ -2,10 +2,10 @@
 // certification scenario, c-3). Core sends identifiers only; Properties checks that
 // `properties` are evaluated per item and that top-level members are inherited whole.
 import type { Check, CheckContext } from '../../engine/check.js';
-import { isObject } from '../lib/expect.js';
+import { fail, isObject } from '../lib/expect.js';
 import {
   ALICE, BOB, BOB_ADMIN, READ, RECORD_1, RECORD_1_ACTIVE, RECORD_2, RECORD_2_ARCHIVED, WRITE,
-  batchDecisions, expectBatch, expectFixtureDecision, fail,
+  batchDecisions, expectBatch, expectFixtureDecision,
 } from './lib/cert.js';
 
 const post = (ctx: CheckContext, body: unknown) => ctx.http.post(ctx.endpoints.evaluations, body);

@@ -3,7 +3,8 @@
 // The scenario's Test ID Matrix applies them to every certification level.
 import type { Check } from '../../engine/check.js';
 import { seededUuid } from '../lib/seeded-id.js';
-import { ALICE, BOB, READ, RECORD_1, WRITE, evaluate, expect400, expectDecisionShape, fail } from './lib/cert.js';
+import { ALICE, BOB, READ, RECORD_1, WRITE, evaluate, expect400, expectDecisionShape } from './lib/cert.js';
+import { fail } from '../lib/expect.js';
 
 const RULE_1 = { subject: ALICE, action: READ, resource: RECORD_1 };
 const RULE_4 = { subject: BOB, action: WRITE, resource: RECORD_1 };

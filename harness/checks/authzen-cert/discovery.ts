@@ -3,8 +3,7 @@
 // its URLs must be HTTPS.
 import type { Check } from '../../engine/check.js';
 import type { HttpResponse } from '../../engine/http-client.js';
-import { isObject } from '../lib/expect.js';
-import { fail } from './lib/cert.js';
+import { fail, isObject } from '../lib/expect.js';
 
 const OPTIONAL_ENDPOINTS = ['access_evaluations_endpoint', 'search_subject_endpoint', 'search_resource_endpoint', 'search_action_endpoint'] as const;
 

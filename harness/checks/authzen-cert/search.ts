@@ -4,10 +4,10 @@
 // Properties checks S4-S6, decided from request `properties`.
 import type { Check, CheckContext } from '../../engine/check.js';
 import type { HttpResponse } from '../../engine/http-client.js';
-import { isObject } from '../lib/expect.js';
+import { fail, isObject } from '../lib/expect.js';
 import {
   ALICE, BOB_ADMIN, CONTEXT, READ, RECORD_1, RECORD_2_ARCHIVED, WRITE,
-  expect400, expectIncludes, expectSameSet, fail, searchEndpoint, searchResults, type SearchKind,
+  expect400, expectIncludes, expectSameSet, searchEndpoint, searchResults, type SearchKind,
 } from './lib/cert.js';
 
 const USERS = { type: 'user' };

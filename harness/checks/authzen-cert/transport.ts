@@ -5,7 +5,8 @@
 // responses to item 2 (HTTP 200 and application/json), and c-4-7 holds search to item 3.
 import type { Check } from '../../engine/check.js';
 import { seededUuid } from '../lib/seeded-id.js';
-import { ALICE, BOB, READ, RECORD_1, WRITE, evaluate, expect400, expectDecisionShape, fail } from './lib/cert.js';
+import { ALICE, BOB, READ, RECORD_1, WRITE, evaluate, expect400, expectDecisionShape } from './lib/cert.js';
+import { fail } from '../lib/expect.js';
 
 const RULE_1 = { subject: ALICE, action: READ, resource: RECORD_1 };
 const RULE_4 = { subject: BOB, action: WRITE, resource: RECORD_1 };

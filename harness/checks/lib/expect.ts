@@ -4,9 +4,10 @@ import { ERROR_CODES, OBLIGATION_TYPES, type ErrorCode, type ZtDecisionContext, 
 import type { HttpResponse } from '../../engine/http-client.js';
 import { CheckFailure, type Expectation } from '../../engine/failure.js';
 
-const fail = (res: HttpResponse, message: string, expect?: Expectation): never => {
+/** Fails the check on this response, with what a conformant target answers when that is known. */
+export function fail(res: HttpResponse, message: string, expect?: Expectation): never {
   throw new CheckFailure(message, res.exchange, expect ? { expect } : undefined);
-};
+}
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -3,9 +3,8 @@
 // the assertions every level makes. Failure messages name the scenario test ID and the
 // requirement of spec/decision.md it corresponds to.
 import type { CheckContext } from '../../../engine/check.js';
-import { CheckFailure, type Expectation } from '../../../engine/failure.js';
 import type { HttpResponse } from '../../../engine/http-client.js';
-import { isObject } from '../../lib/expect.js';
+import { fail, isObject } from '../../lib/expect.js';
 
 export type Json = Record<string, unknown>;
 
@@ -21,9 +20,6 @@ export const WRITE = { name: 'write' };
 /** The optional context of c-2-2-3, c-4-2-2, c-4-3-2 and c-4-4-2: it never changes a fixture answer (c-1-6). */
 export const CONTEXT = { time: '2025-06-27T18:03-07:00', ip: '192.168.1.1' };
 
-export function fail(res: HttpResponse, message: string, expect?: Expectation): never {
-  throw new CheckFailure(message, res.exchange, expect ? { expect } : undefined);
-}
 
 const JSON_TYPE = /^application\/json\b/i;
 
