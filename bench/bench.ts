@@ -33,7 +33,7 @@ import { combine, runWrk, type Round, type WrkLoad } from './wrk.js';
 import { BATCH_DISTINCT_ITEMS, DISTINCT_PCT, HOT_COUNT, TEMPLATE_COUNT, buildWorkload, forCerbos } from './workload.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
+const ROOT = path.resolve(HERE, '..');
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -106,12 +106,13 @@ async function which(bin: string): Promise<string | undefined> {
 
 // ---------- servers ----------
 
-const tsxArgs = (script: string, args: string[], nodeFlags: string[] = []) => [...nodeFlags, '--import', 'tsx', path.join(HERE, script), ...args];
+// The servers under test run the compiled package (dist/) under plain node, as `npx zti serve` does.
+const nodeArgs = (script: string, args: string[], nodeFlags: string[] = []) => [...nodeFlags, path.join(HERE, script), ...args];
 
 function startReference(name: string, token: string, workDir: string, cacheSize?: number, nodeFlags: string[] = []): Promise<Server> {
   const args = ['--port', '0', '--token', token, '--stats-file', path.join(workDir, `${name}.stats.json`)];
   if (cacheSize !== undefined) args.push('--cache-size', String(cacheSize));
-  return startServer(name, process.execPath, tsxArgs('serve-reference.ts', args, nodeFlags), { cpu: cfg.serverCpu, cwd: ROOT });
+  return startServer(name, process.execPath, nodeArgs('serve-reference.mjs', args, nodeFlags), { cpu: cfg.serverCpu, cwd: ROOT });
 }
 
 // ---------- main ----------
@@ -152,7 +153,7 @@ async function main(): Promise<number> {
 
   try {
     log(`bench: starting servers on core ${cfg.serverCpu} (wrk on core ${cfg.clientCpu})`);
-    const bare = await startServer('bare', process.execPath, tsxArgs('bare-server.ts', ['--port', '0']), { cpu: cfg.serverCpu, cwd: ROOT });
+    const bare = await startServer('bare', process.execPath, nodeArgs('bare-server.mjs', ['--port', '0']), { cpu: cfg.serverCpu, cwd: ROOT });
     servers.push(bare);
     const cached = await startReference('reference-cached', token, workDir);
     servers.push(cached);
