@@ -234,7 +234,8 @@ async function main(): Promise<number> {
       const profSeconds = Math.max(5, cfg.seconds);
       fs.mkdirSync(profDir, { recursive: true });
       const toProfile = scenarios.filter((s) => (s.id === 'p1-reference-cached' && (p1Missed || flags.profile))
-        || (s.id === 'p2-reference-cached' && (p2Missed || flags.profile)) || (s.id === 'p1-reference-uncached' && flags.profile));
+        || (s.id === 'p2-reference-cached' && (p2Missed || flags.profile))
+        || ((s.id === 'p1-reference-uncached' || s.id === 'p2-reference-uncached') && flags.profile));
       for (const s of toProfile) {
         const before = new Set(fs.readdirSync(profDir));
         const name = `${s.id}-profiled`;

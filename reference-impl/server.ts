@@ -53,6 +53,8 @@ export interface PeOptions {
   issuer?: string;
   /** Decision cache entries (default 100_000; 0 disables the cache). */
   cacheSize?: number;
+  /** max_request_ms: how long one request may take before it is answered 413, undecided (default 2000, DEC-111). */
+  requestBudgetMs?: number;
   /** ttl_s of a decision no policy bounds (default 60). */
   defaultTtlS?: number;
   /** Default false: no logging. */
@@ -92,6 +94,8 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const host = opts.host ?? '127.0.0.1';
   const cacheSize = integerOption('cacheSize', opts.cacheSize, 100_000, 0, Number.MAX_SAFE_INTEGER);
   const defaultTtlS = integerOption('defaultTtlS', opts.defaultTtlS, 60, 0, 86400);
+  const requestBudgetMs = integerOption('requestBudgetMs', opts.requestBudgetMs, ZTI_LIMITS.max_request_ms, 1, 600_000);
+  const limits = { ...ZTI_LIMITS, max_request_ms: requestBudgetMs };
   const port = integerOption('port', opts.port, 0, 0, 65535);
   const issuer = opts.issuer === undefined ? undefined : checkIssuer(opts.issuer);
   const tokens = checkTokens(opts.tokens ?? []);
@@ -110,11 +114,11 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   let boundHost = host;
   const routes = new Map<string, Route>([
     [PATHS.evaluation, { method: 'POST', handle: evaluationEndpoint(decider) }],
-    [PATHS.evaluations, { method: 'POST', handle: evaluationsEndpoint(decider) }],
+    [PATHS.evaluations, { method: 'POST', handle: evaluationsEndpoint(decider, requestBudgetMs) }],
     [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
     [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
     [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],
-    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http') }],
+    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', limits) }],
   ]);
 
   const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;
