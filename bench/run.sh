@@ -16,10 +16,10 @@ export ZTI_BENCH_CACHE="$CACHE"
 # Sections named (p1, p2, p3); none = all. wrk and Cerbos serve p1/p2 only.
 want_wrk=1
 sections=0
-for a in "$@"; do case "$a" in p1|p2|p3) sections=1 ;; esac; done
+for a in "$@"; do case "$a" in p1|p2|p3|p6|r8) sections=1 ;; esac; done
 if [ "$sections" = 1 ]; then
   want_wrk=0
-  for a in "$@"; do case "$a" in p1|p2) want_wrk=1 ;; esac; done
+  for a in "$@"; do case "$a" in p1|p2|r8) want_wrk=1 ;; esac; done
 fi
 
 if [ "$want_wrk" = 1 ] && ! command -v wrk >/dev/null 2>&1; then

@@ -7,7 +7,7 @@ import { ZTI_LIMITS } from './limits.js';
 
 const BATCH = '/access/v1/evaluations';
 const EVAL = '/access/v1/evaluation';
-const { max_array_items: ITEMS, max_record_members: MEMBERS } = ZTI_LIMITS;
+const { max_array_items: ITEMS, max_record_members: MEMBERS, max_values: VALUES } = ZTI_LIMITS;
 
 const strings = (n: number) => Array.from({ length: n }, (_, i) => `s${i}`);
 /** 1,000 items that no cache answers alike: every one about another record in another database. */
@@ -32,6 +32,16 @@ describe('value limits (DEC-110)', () => {
     expectTooLarge(await t.post(EVAL, { subject: ALICE, action: { name: 'read' }, resource: { ...HANDBOOK, properties: { tags: strings(ITEMS + 1) } } }), '/resource/properties/tags');
     expectTooLarge(await t.post(EVAL, { subject: ALICE, action: { name: 'read' }, resource: HANDBOOK, context: { a: [{ 'x/y': Object.fromEntries(strings(MEMBERS + 1).map((s) => [s, 1])) }] } }), '/context/a/0/x~1y');
     expectTooLarge(await t.post(EVAL, { subject: { ...ALICE, properties: { deep: [[strings(ITEMS + 1)]] } }, action: { name: 'read' }, resource: HANDBOOK }), '/subject/properties/deep/0/0');
+  });
+
+  it('counts the values of properties and context together against max_values, however they nest', async () => {
+    // 15 arrays of 255 strings: 15 + 3825 values in subject.properties.a, and the member itself.
+    const nested = Array.from({ length: 15 }, () => strings(255));
+    const ok = await t.post(EVAL, { subject: { ...ALICE, properties: { a: nested } }, action: { name: 'read' }, resource: HANDBOOK });
+    expect(1 + 15 + 15 * 255).toBeLessThanOrEqual(VALUES);
+    expect(ok.status).toBe(200);
+    // The same again in context: the two together are over the limit.
+    expectTooLarge(await t.post(EVAL, { subject: { ...ALICE, properties: { a: nested } }, action: { name: 'read' }, resource: HANDBOOK, context: { b: nested } }), '/context');
   });
 
   it('refuses a batch whose defaults or any item are over a limit, deciding none of it', async () => {

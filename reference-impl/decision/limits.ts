@@ -8,8 +8,11 @@ export const ZTI_LIMITS = {
   // DEC-110: the items of one array and the members of one object inside `properties` and
   // `context`. A request's objects may be handed to Cedar once per batch item (defaults), so
   // their size multiplies; these keep one Cedar call small.
+  // max_values bounds them together: nested arrays each within max_array_items could
+  // otherwise hold max_array_items ** depth values.
   max_array_items: 256,
   max_record_members: 128,
+  max_values: 4096,
   // DEC-111: the time one request may take; past it the request is answered 413, undecided.
   max_request_ms: 2000,
 } as const;

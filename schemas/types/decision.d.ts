@@ -651,6 +651,10 @@ export interface ZtiLimits {
    */
   max_record_members?: number;
   /**
+   * Most JSON values (members, items and what they hold, at any depth) in the `properties` and `context` of one request object together (an evaluation request, the defaults of a batch, one batch item); more gets 413 (DEC-110).
+   */
+  max_values?: number;
+  /**
    * Time the PE spends on one request at most; a request whose decisions are not all made by then gets 413 and no decision (DEC-111).
    */
   max_request_ms?: number;

@@ -53,6 +53,13 @@ const BREAKAGES: Trip[] = [
     },
   } },
   { check: 'decision/errors/value-limits', breakage: {
+    name: 'publishes a max_values of 2000 that it does not enforce',
+    response: (res, req) => {
+      const body = jsonBody(res.body);
+      return req.path.startsWith('/.well-known/') && isRecord(body) && isRecord(body.zti_limits) ? withJson(res, { ...body, zti_limits: { ...body.zti_limits, max_values: 2000 } }) : res;
+    },
+  } },
+  { check: 'decision/errors/value-limits', breakage: {
     name: 'publishes no max_record_members',
     response: (res, req) => {
       const body = jsonBody(res.body);

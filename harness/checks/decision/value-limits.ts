@@ -7,7 +7,7 @@ import { sampleRequest } from '../../arbitraries/zt.js';
 import { expectDecision, expectRejected, expectTypedError } from '../lib/expect.js';
 
 /** DEC-110: the smallest limits a PE may publish. */
-const FLOOR = { max_array_items: 100, max_record_members: 64 } as const;
+const FLOOR = { max_array_items: 100, max_record_members: 64, max_values: 1000 } as const;
 /** A member name no policy is likely to read, so that only the sizes matter. */
 const NAME = 'zti_limit_probe';
 
@@ -23,6 +23,15 @@ function published(ctx: CheckContext, name: keyof typeof FLOOR): number {
 const array = (n: number) => Array.from({ length: n }, (_, i) => i);
 const record = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${i}`, i]));
 
+/** A JSON value that counts `n` values itself included (DEC-110's count), no array longer than `width`. */
+function values(n: number, width: number): unknown {
+  if (n <= 1) return 0;
+  const inner = n - 1;
+  if (inner <= width) return array(inner);
+  const parts = Math.min(width, inner);
+  return Array.from({ length: parts }, (_, i) => values(Math.floor(inner / parts) + (i < inner % parts ? 1 : 0), width));
+}
+
 export const valueLimitsChecks: Check[] = [
   {
     id: 'decision/errors/value-limits',
@@ -31,11 +40,14 @@ export const valueLimitsChecks: Check[] = [
     async run(ctx) {
       const items = published(ctx, 'max_array_items');
       const members = published(ctx, 'max_record_members');
+      const total = published(ctx, 'max_values');
       const withResource = (v: unknown) => ({ ...sampleRequest(), resource: { ...sampleRequest().resource, properties: { [NAME]: v } } });
       const withContext = (v: unknown) => ({ ...sampleRequest(), context: { [NAME]: v } });
       const cases: Array<[string, (v: unknown) => unknown, unknown, unknown, string]> = [
         [`an array of ${items} items in resource.properties`, withResource, array(items), array(items + 1), `/resource/properties/${NAME}`],
         [`an object of ${members} members in context`, withContext, record(members), record(members + 1), `/context/${NAME}`],
+        // The member itself counts as one of the values of resource.properties.
+        [`${total} values in resource.properties, no array longer than ${items}`, withResource, values(total, items), values(total + 1, items), '/resource/properties'],
       ];
       for (const [what, build, atLimit, over, pointer] of cases) {
         ctx.countCase();
