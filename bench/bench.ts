@@ -380,7 +380,13 @@ async function robustness(): Promise<number> {
       const p6 = await measureP6({ server: ref, token, batches: w.batches, decisions, inFlight: 4, log });
       await ref.stop();
       servers.length = 0;
-      out.push(...formatP6(p6), '');
+      out.push(...formatP6(p6));
+      try {
+        const st = JSON.parse(fs.readFileSync(path.join(workDir, 'reference-p6.stats.json'), 'utf8')) as { decisions: number; cacheHits: number; cache?: { entries: number; bytes: number } };
+        p6.stats = st;
+        out.push(`  the PE at the end: ${st.decisions.toLocaleString('en-US')} decisions, ${((100 * st.cacheHits) / Math.max(1, st.decisions)).toFixed(1)}% from its cache; caches hold ${st.cache ? `${st.cache.entries.toLocaleString('en-US')} entries, ~${(st.cache.bytes / 1048576).toFixed(1)} MiB (bounds: 110,000 entries, 96 MiB)` : '?'}`);
+      } catch { /* no stats file: the PE did not exit cleanly */ }
+      out.push('');
       result['p6'] = p6;
       missed ||= !(p6.maxDeviation <= P6_TARGET);
     }

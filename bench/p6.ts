@@ -21,6 +21,8 @@ export interface P6 {
   spread: number;
   maxDeviation: number;
   errors: number;
+  /** The PE's own count at exit (serve-reference.mjs --stats-file). */
+  stats?: { decisions: number; cacheHits: number; cache?: { entries: number; bytes: number } };
 }
 
 function rssMiB(pid: number | undefined): number | undefined {
