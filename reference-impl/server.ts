@@ -53,6 +53,8 @@ export interface PeOptions {
   issuer?: string;
   /** Decision cache entries (default 100_000; 0 disables the cache). */
   cacheSize?: number;
+  /** max_request_ms: how long one request may take before it is answered 413, undecided (default 2000, DEC-111). */
+  requestBudgetMs?: number;
   /** ttl_s of a decision no policy bounds (default 60). */
   defaultTtlS?: number;
   /** Default false: no logging. */
@@ -81,8 +83,8 @@ export interface RunningPe {
   /** The accepted bearer tokens (the generated one when none was configured). */
   tokens: string[];
   close(): Promise<void>;
-  /** decisions: every decision made (single, batch items, search candidates); cacheHits: how many came from the cache. */
-  stats(): { decisions: number; cacheHits: number };
+  /** decisions: every decision made (single, batch items, search candidates); cacheHits: how many came from the cache; cache: what the caches hold. */
+  stats(): { decisions: number; cacheHits: number; cache: { entries: number; bytes: number } };
 }
 
 const FIXTURE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -92,6 +94,8 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const host = opts.host ?? '127.0.0.1';
   const cacheSize = integerOption('cacheSize', opts.cacheSize, 100_000, 0, Number.MAX_SAFE_INTEGER);
   const defaultTtlS = integerOption('defaultTtlS', opts.defaultTtlS, 60, 0, 86400);
+  const requestBudgetMs = integerOption('requestBudgetMs', opts.requestBudgetMs, ZTI_LIMITS.max_request_ms, 1, 600_000);
+  const limits = { ...ZTI_LIMITS, max_request_ms: requestBudgetMs };
   const port = integerOption('port', opts.port, 0, 0, 65535);
   const issuer = opts.issuer === undefined ? undefined : checkIssuer(opts.issuer);
   const tokens = checkTokens(opts.tokens ?? []);
@@ -110,11 +114,11 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   let boundHost = host;
   const routes = new Map<string, Route>([
     [PATHS.evaluation, { method: 'POST', handle: evaluationEndpoint(decider) }],
-    [PATHS.evaluations, { method: 'POST', handle: evaluationsEndpoint(decider) }],
+    [PATHS.evaluations, { method: 'POST', handle: evaluationsEndpoint(decider, requestBudgetMs) }],
     [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
     [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
     [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],
-    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http') }],
+    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', limits) }],
   ]);
 
   const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;
@@ -148,7 +152,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   return {
     url,
     tokens: [...tokens],
-    stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits }),
+    stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits, cache: decider.cacheUse() }),
     close: () => new Promise<void>((done) => {
       server.close(() => done());
       server.closeAllConnections();

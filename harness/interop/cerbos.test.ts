@@ -1,6 +1,6 @@
 // Interop: `zti test` against Cerbos PDP 0.55, the binary shipped in the npm package
 // @cerbos/cerbos-linux-x64 (installed at run time into the bench's cache, never committed),
-// started on 127.0.0.1 with reference-impl/bench/cerbos/policies (the zt-default fixture
+// started on 127.0.0.1 with bench/cerbos/policies (the zt-default fixture
 // as Cerbos policies). Every verdict is pinned: a change in Cerbos or in the harness that
 // flips one fails this test, and then PINNED and docs/interop/cerbos-0.55.md are updated
 // together. Why each check fails is in docs/interop/cerbos-0.55.md. A second run takes
@@ -12,8 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CERBOS_VERSION, DEFAULT_CACHE, findCerbos, startCerbos } from '../../reference-impl/bench/cerbos.js';
-import { run, type Server } from '../../reference-impl/bench/processes.js';
+import { CERBOS_VERSION, DEFAULT_CACHE, findCerbos, startCerbos } from '../../bench/cerbos.js';
+import { run, type Server } from '../../bench/processes.js';
 import type { ResultsFile } from '../../schemas/src/harness/results.js';
 import { loadResults } from '../cli/report-command.js';
 import { testCommand } from '../cli/test-command.js';

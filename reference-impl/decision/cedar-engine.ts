@@ -23,7 +23,7 @@ export interface DecisionInput {
 }
 
 interface Uid { type: string; id: string }
-interface Side { uid: Uid; props: unknown }
+interface Side { uid: Uid; props: unknown; part?: ProjectedPart }
 
 /** A request cut down to what the policies can observe; equal keys mean equal decisions. */
 export interface Projected {
@@ -34,11 +34,15 @@ export interface Projected {
   action: Side;
   resource: Side;
   context: unknown;
+  contextPart: ProjectedPart;
   durationS: number | undefined;
 }
 
-/** A request object cut down to what policies read, and its canonical serialization. */
-interface ProjectedPart { value: unknown; canon: string }
+/**
+ * A request object cut down to what policies read, its canonical serialization and, once
+ * asked for, its Cedar value: made once per request object, however many batch items share it.
+ */
+interface ProjectedPart { value: unknown; canon: string; cedar?: Record<string, CedarValueJson> }
 const EMPTY_CONTEXT: ProjectedPart = { value: {}, canon: '{}' };
 const NO_PROPS: ProjectedPart = { value: undefined, canon: 'null' };
 
@@ -96,13 +100,13 @@ export class CedarEngine {
       pp = this.projectProps(input.subject.properties);
       rp = this.projectProps(input.resource.properties);
       ap = this.projectProps(input.action.properties);
-      principal = { uid: { type: cedarType(input.subject.type), id: cedarId(input.subject.id) }, props: pp.value };
-      resource = { uid: { type: cedarType(input.resource.type), id: cedarId(input.resource.id) }, props: rp.value };
-      action = { uid: { type: 'Action', id: cedarId(input.action.name) }, props: ap.value };
+      principal = { uid: { type: cedarType(input.subject.type), id: cedarId(input.subject.id) }, props: pp.value, part: pp };
+      resource = { uid: { type: cedarType(input.resource.type), id: cedarId(input.resource.id) }, props: rp.value, part: rp };
+      action = { uid: { type: 'Action', id: cedarId(input.action.name) }, props: ap.value, part: ap };
     } catch (e) {
       const none: Side = { uid: { type: '', id: '' }, props: undefined };
       const message = e instanceof CedarInputError ? e.message : 'the request cannot be evaluated';
-      return { key: `!${canonicalJson(input)}`, invalid: message, principal: none, action: none, resource: none, context, durationS };
+      return { key: `!${canonicalJson(input)}`, invalid: message, principal: none, action: none, resource: none, context, contextPart: ctx, durationS };
     }
     // An id that neither the store nor a policy names is keyed only by its place among such
     // ids: #0 for the first, #1 for a second, different one.
@@ -112,7 +116,7 @@ export class CedarEngine {
     // canonicalJson of [principal id, its props, resource id, its props, action, its props,
     // context, duration], assembled from the parts' memoised serializations.
     const key = `[${JSON.stringify(pk ?? `#${principal.uid.type}\u00000`)},${pp.canon},${JSON.stringify(rk)},${rp.canon},${JSON.stringify(action.uid.id)},${ap.canon},${ctx.canon},${durationS ?? 'null'}]`;
-    return { key, principal, action, resource, context, durationS };
+    return { key, principal, action, resource, context, contextPart: ctx, durationS };
   }
 
   /** The key of an entity some policy or the store names; undefined for an id nobody names. */
@@ -146,7 +150,7 @@ export class CedarEngine {
       if (this.reach.needsOtherEntities) this.addAncestors(slice, [q.principal.uid, q.resource.uid, q.action.uid]);
       answer = statefulIsAuthorized({
         principal: q.principal.uid, action: q.action.uid, resource: q.resource.uid,
-        context: toCedarRecord(q.context as Record<string, unknown>),
+        context: cedarOf(q.contextPart),
         preparsedPolicySetId: this.sets?.setFor(q.action.uid.id) ?? this.policies.setId,
         entities: slice,
       });
@@ -171,7 +175,7 @@ export class CedarEngine {
    * of properties filled in.
    */
   private add(slice: EntityJson[], s: Side): void {
-    const props = s.props === undefined ? undefined : toCedarRecord(s.props as Record<string, unknown>);
+    const props = s.props === undefined ? undefined : s.part ? cedarOf(s.part) : toCedarRecord(s.props as Record<string, unknown>);
     const i = slice.findIndex((e) => sameUid(e.uid, s.uid));
     const existing = slice[i];
     if (existing) {
@@ -211,6 +215,11 @@ export class CedarEngine {
     this.prepared.set(stored, p);
     return p;
   }
+}
+
+/** The Cedar record of a projected part, converted on first use. Cedar never mutates its input. */
+function cedarOf(part: ProjectedPart): Record<string, CedarValueJson> {
+  return (part.cedar ??= toCedarRecord(part.value as Record<string, unknown>));
 }
 
 function uidOf(u: EntityUidJson): Uid {

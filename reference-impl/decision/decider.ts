@@ -28,6 +28,15 @@ const MAX_RAW_KEY_BYTES = 4096;
 const RAW_CAPACITY = 10_000;
 /** Projected keys up to this length are used as they are. */
 const MAX_PLAIN_KEY = 512;
+/**
+ * Bytes the two caches may hold, as renderedBytes estimates them (QUALITY.md P6): with the
+ * entry bounds alone, memory would still grow with the length of keys and reasons.
+ */
+const CACHE_BYTES = 64 * 1024 * 1024;
+const RAW_BYTES = 32 * 1024 * 1024;
+/** A Map slot, the cache entry and the Rendered object, roughly; strings counted at 2 bytes a character. */
+const ENTRY_OVERHEAD = 160;
+const renderedBytes = (key: string, r: Rendered) => ENTRY_OVERHEAD + 2 * (key.length + r.head.length + r.tail.length);
 
 export class Decider {
   decisions = 0;
@@ -40,8 +49,13 @@ export class Decider {
     cacheSize: number,
     readonly nextId: DecisionIds,
   ) {
-    this.cache = new TtlCache(cacheSize);
-    this.raw = new TtlCache(Math.min(cacheSize, RAW_CAPACITY));
+    this.cache = new TtlCache(cacheSize, { maxBytes: CACHE_BYTES, sizeOf: renderedBytes });
+    this.raw = new TtlCache(Math.min(cacheSize, RAW_CAPACITY), { maxBytes: RAW_BYTES, sizeOf: renderedBytes });
+  }
+
+  /** Entries and estimated bytes held by the two caches. */
+  cacheUse(): { entries: number; bytes: number } {
+    return { entries: this.cache.size + this.raw.size, bytes: this.cache.bytes + this.raw.bytes };
   }
 
   decide(input: DecisionInput, now = Date.now()): Rendered {

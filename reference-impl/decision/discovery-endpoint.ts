@@ -16,7 +16,8 @@ const CAPABILITIES = (['authzen-core', 'authzen-batch', 'authzen-search', 'authz
 // gets the listen address; a PE reached under another name is given --issuer.
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-export function metadataFor(issuer: string): PdpMetadata {
+/** `limits`: what the PE enforces (DEC-043); the defaults unless configured otherwise. */
+export function metadataFor(issuer: string, limits: PdpMetadata['zti_limits'] = ZTI_LIMITS): PdpMetadata {
   return {
     policy_decision_point: issuer,
     access_evaluation_endpoint: `${issuer}${PATHS.evaluation}`,
@@ -25,7 +26,7 @@ export function metadataFor(issuer: string): PdpMetadata {
     search_resource_endpoint: `${issuer}${PATHS.searchResource}`,
     search_action_endpoint: `${issuer}${PATHS.searchAction}`,
     capabilities: CAPABILITIES,
-    zti_limits: { ...ZTI_LIMITS },
+    zti_limits: { ...limits },
   };
 }
 
@@ -37,8 +38,8 @@ function reflectable(host: string | undefined, bound: string): boolean {
 }
 
 /** `issuer`: the configured policy_decision_point; `fallbackHost`: the address the PE listens on; `scheme`: https when it serves TLS. */
-export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () => string, scheme: 'http' | 'https' = 'http'): (req: IncomingMessage) => string {
-  const fixed = issuer === undefined ? undefined : JSON.stringify(metadataFor(issuer.replace(/\/+$/, '')));
+export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () => string, scheme: 'http' | 'https' = 'http', limits: PdpMetadata['zti_limits'] = ZTI_LIMITS): (req: IncomingMessage) => string {
+  const fixed = issuer === undefined ? undefined : JSON.stringify(metadataFor(issuer.replace(/\/+$/, ''), limits));
   const byHost = new Map<string, string>();
   return (req) => {
     if (fixed !== undefined) return fixed;
@@ -46,7 +47,7 @@ export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () =
     const host = reflectable(req.headers.host, bound) ? req.headers.host! : bound;
     let body = byHost.get(host);
     if (body === undefined) {
-      body = JSON.stringify(metadataFor(`${scheme}://${host}`));
+      body = JSON.stringify(metadataFor(`${scheme}://${host}`, limits));
       if (byHost.size < 64) byHost.set(host, body);
     }
     return body;

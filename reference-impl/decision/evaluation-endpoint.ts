@@ -4,6 +4,7 @@ import { parseJsonObject } from '../lib/json-body.js';
 import type { Decider } from './decider.js';
 import { ZTI_LIMITS } from './limits.js';
 import { invalidRequest } from './request-errors.js';
+import { checkShape } from './request-shape.js';
 
 export function evaluationEndpoint(decider: Decider): (body: Buffer) => string {
   return (body) => {
@@ -14,6 +15,7 @@ export function evaluationEndpoint(decider: Decider): (body: Buffer) => string {
     const req = parseJsonObject(body, ZTI_LIMITS.max_depth);
     // DEC-003, DEC-004, DEC-057, DEC-071: schema violations are 400 with a pointer, never a decision.
     if (!validate.evaluationRequest(req)) throw invalidRequest(validate.evaluationRequest.firstError(req));
+    checkShape(req); // DEC-110
     // DEC-001: allowed or not, the answer is 200 with a boolean decision (and context.zti, DEC-050).
     const rendered = decider.decide(req, now);
     decider.rememberRaw(body, rendered, now);

@@ -2,6 +2,9 @@
 // Defaults: the top-level subject, action, resource and context stand in for any item
 // that leaves them out; a member given in an item replaces the default wholesale (the
 // item's context is not merged member by member with the default context).
+// The work of one call is bounded (DEC-110, DEC-111) and shared with other PEPs (DEC-112):
+// the items are decided in slices of about SLICE_MS, the event loop runs between slices, and
+// a batch still undecided after its budget is answered 413 with no decision at all.
 import { EVALUATIONS_SEMANTICS, validate } from '../../schemas/decision.js';
 import { escapePointer } from '../../schemas/validators.js';
 import { HttpError } from '../errors.js';
@@ -10,6 +13,10 @@ import type { DecisionInput } from './cedar-engine.js';
 import type { Decider } from './decider.js';
 import { ZTI_LIMITS } from './limits.js';
 import { invalidRequest } from './request-errors.js';
+import { checkShape } from './request-shape.js';
+
+/** How long a batch holds the event loop before letting other requests in (DEC-112). */
+const SLICE_MS = 2;
 
 const MEMBERS = ['subject', 'action', 'resource', 'context'] as const;
 const REQUIRED = ['subject', 'action', 'resource'] as const;
@@ -18,8 +25,10 @@ const MEMBER_SCHEMAS = { subject: validate.subject, action: validate.action, res
 type Semantic = (typeof EVALUATIONS_SEMANTICS)[number];
 interface ItemAnswer { decision: boolean; json: string }
 
-export function evaluationsEndpoint(decider: Decider): (body: Buffer) => string {
+/** `budgetMs`: max_request_ms, the time one call may take (DEC-111). */
+export function evaluationsEndpoint(decider: Decider, budgetMs: number = ZTI_LIMITS.max_request_ms): (body: Buffer) => string | Promise<string> {
   return (body) => {
+    const started = performance.now();
     const req = parseJsonObject(body, ZTI_LIMITS.max_depth);
     const items = req['evaluations'];
     // DEC-027: a batch larger than the published max_evaluations is refused as a whole.
@@ -30,6 +39,8 @@ export function evaluationsEndpoint(decider: Decider): (body: Buffer) => string 
     // The defaults and options are checked here; each item is checked on its own below (DEC-025).
     const shell = Array.isArray(items) ? { ...req, evaluations: [] } : req;
     if (!validate.evaluationsRequest(shell)) throw invalidRequest(validate.evaluationsRequest.firstError(shell));
+    // DEC-110: the defaults are checked once here, each item's own members below.
+    checkShape(req);
 
     const now = Date.now();
     // DEC-022: no items -> one evaluation of the top-level members, answered like /evaluation.
@@ -41,15 +52,30 @@ export function evaluationsEndpoint(decider: Decider): (body: Buffer) => string 
     }
 
     const answers: string[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const a = evaluateItem(decider, req, items[i], i, now);
-      answers.push(a.json);
-      // DEC-023: the execute_all answer cut right after the deciding item.
-      if (semantic === 'deny_on_first_deny' && !a.decision) break;
-      if (semantic === 'permit_on_first_permit' && a.decision) break;
-    }
-    return `{"evaluations":[${answers.join(',')}]}`;
+    const decideFrom = (from: number): string | Promise<string> => {
+      const sliceEnd = performance.now() + SLICE_MS;
+      for (let i = from; i < items.length; i++) {
+        const a = evaluateItem(decider, req, items[i], i, now);
+        answers.push(a.json);
+        // DEC-023: the execute_all answer cut right after the deciding item.
+        if (semantic === 'deny_on_first_deny' && !a.decision) break;
+        if (semantic === 'permit_on_first_permit' && a.decision) break;
+        if (i + 1 < items.length && performance.now() > sliceEnd) {
+          // DEC-111: fail closed once the budget is spent; no item of this call is answered.
+          if (performance.now() - started > budgetMs) throw overBudget(budgetMs, i + 1, items.length);
+          return new Promise((resolve, reject) => setImmediate(() => {
+            try { resolve(decideFrom(i + 1)); } catch (e) { reject(e); }
+          }));
+        }
+      }
+      return `{"evaluations":[${answers.join(',')}]}`;
+    };
+    return decideFrom(0);
   };
+}
+
+function overBudget(budgetMs: number, done: number, total: number): HttpError {
+  return new HttpError('payload_too_large', `the batch was not decided within max_request_ms (${budgetMs} ms; ${done} of ${total} items were); nothing of it is decided: split it into smaller batches`, '/evaluations');
 }
 
 /** DEC-026: an unknown semantic is a 400, never a silent fallback to execute_all. */
@@ -87,6 +113,8 @@ function evaluateItem(decider: Decider, defaults: Record<string, unknown>, item:
       return itemError(decider, i, `/${m}${bad?.pointer ?? ''}`, `evaluations[${i}]: /${m}${bad?.pointer ?? ''} ${bad?.problem ?? 'does not match the schema'}`);
     }
   }
+  // DEC-110: an item over the limits refuses the whole call (its defaults were checked once).
+  checkShape(own, `/evaluations/${i}`);
   // Every required member is present and every member passed its schema: an EvaluationRequest.
   const r = decider.decide(merged as unknown as DecisionInput, now);
   return { decision: r.decision, json: decider.json(r) };

@@ -13,6 +13,7 @@ import type { EntityStore } from './entity-store.js';
 import { ZTI_LIMITS } from './limits.js';
 import { requestDigest, type PageTokens } from './page-token.js';
 import { invalidRequest } from './request-errors.js';
+import { checkShape } from './request-shape.js';
 
 export type SearchKind = 'subject' | 'resource' | 'action';
 
@@ -45,6 +46,7 @@ export function searchEndpoint(kind: SearchKind, deps: SearchDeps): (body: Buffe
   return (body) => {
     const raw = parseJsonObject(body, ZTI_LIMITS.max_depth);
     if (!check(raw)) throw invalidRequest(check.firstError(raw));
+    checkShape(raw); // DEC-110
     const req = raw as unknown as SearchRequest;
     const page = req.page ?? {};
 

@@ -13,7 +13,8 @@ import { ClientGone, checkContentType, readBody } from './json-body.js';
 
 export type Route =
   | { method: 'GET'; handle: (req: IncomingMessage) => string }
-  | { method: 'POST'; handle: (body: Buffer) => string };
+  // A promise when the endpoint yields the event loop part-way (a large batch, DEC-112).
+  | { method: 'POST'; handle: (body: Buffer) => string | Promise<string> };
 
 export interface PipelineOptions {
   routes: ReadonlyMap<string, Route>;
@@ -59,7 +60,9 @@ export function requestListener(opts: PipelineOptions): RequestListener {
       readBody(req, maxBodyBytes, (err, body) => {
         if (err) { fail(req, res, requestId, err); return; }
         try {
-          sendJson(res, 200, route.handle(body), requestId);
+          const out = route.handle(body);
+          if (typeof out === 'string') sendJson(res, 200, out, requestId);
+          else out.then((s) => sendJson(res, 200, s, requestId), (e: unknown) => fail(req, res, requestId, e));
         } catch (e) {
           fail(req, res, requestId, e);
         }

@@ -42,6 +42,21 @@ describe('TtlCache', () => {
     off.set('a', 1, 1000, 0);
     expect(off.size).toBe(0);
   });
+
+  it('stays within its byte bound, evicting the oldest entries, and refuses an entry larger than the bound', () => {
+    const c = new TtlCache<string>(1000, { maxBytes: 100, sizeOf: (k, v) => k.length + v.length });
+    for (let i = 0; i < 50; i++) c.set(`k${i}`, 'x'.repeat(20), 1000, 0);
+    expect(c.bytes).toBeLessThanOrEqual(100);
+    expect(c.size).toBe(4); // 23 bytes each
+    expect(c.get('k49', 1)).toBe('x'.repeat(20));
+    expect(c.get('k0', 1)).toBeUndefined();
+    c.set('big', 'y'.repeat(200), 1000, 0);
+    expect(c.get('big', 1)).toBeUndefined();
+    c.set('k49', 'z', 1000, 0); // replacing an entry gives its bytes back
+    expect(c.bytes).toBe(3 * 23 + 4);
+    c.clear();
+    expect(c.bytes).toBe(0);
+  });
 });
 
 describe('source positions', () => {

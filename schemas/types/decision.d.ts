@@ -623,7 +623,7 @@ export interface PdpMetadata {
   [k: string]: unknown;
 }
 /**
- * The input limits of a pe-zt PE (DEC-043, DEC-074).
+ * The input limits of a pe-zt PE (DEC-043, DEC-074, DEC-110, DEC-111).
  */
 export interface ZtiLimits {
   /**
@@ -642,5 +642,21 @@ export interface ZtiLimits {
    * Largest page a search returns.
    */
   max_page_limit: number;
+  /**
+   * Most items in one array anywhere inside `properties` or `context`; more gets 413 (DEC-110).
+   */
+  max_array_items?: number;
+  /**
+   * Most members in one object anywhere inside `properties` or `context`; more gets 413 (DEC-110).
+   */
+  max_record_members?: number;
+  /**
+   * Most JSON values (members, items and what they hold, at any depth) in the `properties` and `context` of one request object together (an evaluation request, the defaults of a batch, one batch item); more gets 413 (DEC-110).
+   */
+  max_values?: number;
+  /**
+   * Time the PE spends on one request at most; a request whose decisions are not all made by then gets 413 and no decision (DEC-111).
+   */
+  max_request_ms?: number;
   [k: string]: unknown;
 }

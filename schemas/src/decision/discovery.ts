@@ -18,7 +18,11 @@ export const ZtiLimits = Type.Object({
   max_depth: Type.Integer({ minimum: 32, description: 'Deepest JSON nesting accepted; deeper gets 400.' }),
   max_evaluations: Type.Integer({ minimum: 100, description: 'Most items in one batch; more gets 413.' }),
   max_page_limit: Type.Integer({ minimum: 1, description: 'Largest page a search returns.' }),
-}, { additionalProperties: true, title: 'ZtiLimits', description: 'The input limits of a pe-zt PE (DEC-043, DEC-074).' });
+  max_array_items: Type.Optional(Type.Integer({ minimum: 100, description: 'Most items in one array anywhere inside `properties` or `context`; more gets 413 (DEC-110).' })),
+  max_record_members: Type.Optional(Type.Integer({ minimum: 64, description: 'Most members in one object anywhere inside `properties` or `context`; more gets 413 (DEC-110).' })),
+  max_values: Type.Optional(Type.Integer({ minimum: 1000, description: 'Most JSON values (members, items and what they hold, at any depth) in the `properties` and `context` of one request object together (an evaluation request, the defaults of a batch, one batch item); more gets 413 (DEC-110).' })),
+  max_request_ms: Type.Optional(Type.Integer({ minimum: 1, description: 'Time the PE spends on one request at most; a request whose decisions are not all made by then gets 413 and no decision (DEC-111).' })),
+}, { additionalProperties: true, title: 'ZtiLimits', description: 'The input limits of a pe-zt PE (DEC-043, DEC-074, DEC-110, DEC-111).' });
 
 export const PdpMetadata = Type.Object({
   policy_decision_point: Url,
@@ -39,7 +43,7 @@ export const PdpMetadata = Type.Object({
       access_evaluation_endpoint: 'https://pdp.example.com/access/v1/evaluation',
       access_evaluations_endpoint: 'https://pdp.example.com/access/v1/evaluations',
       capabilities: ['urn:zt-interop:class:authzen-core', 'urn:zt-interop:class:pe-zt'],
-      zti_limits: { max_body_bytes: 1048576, max_depth: 64, max_evaluations: 1000, max_page_limit: 100 },
+      zti_limits: { max_body_bytes: 1048576, max_depth: 64, max_evaluations: 1000, max_page_limit: 100, max_array_items: 256, max_record_members: 128, max_values: 4096, max_request_ms: 2000 },
     }]),
 });
 export type PdpMetadata = Static<typeof PdpMetadata>;

@@ -116,7 +116,7 @@ export function formatTable(run: RunInfo, eq: Equivalence, cerbosRan: boolean, p
   out.push('');
   out.push(`zt-interop bench  (${machine})`);
   out.push(`servers pinned to core ${run.serverCpu}, wrk (1 thread, ${run.connections} connections) to core ${run.clientCpu}; ${run.rounds} interleaved rounds x ${run.seconds} s after ${run.warmup} s warm-up, median round reported; seed ${run.seed}`);
-  out.push(`mix: single = ${100 - DISTINCT_PCT}% of ${HOT_COUNT} hot requests, ${DISTINCT_PCT}% distinct (${TEMPLATE_COUNT} templates, unique resource and session ids); batch = 100 items, ${100 - BATCH_DISTINCT_ITEMS} hot + ${BATCH_DISTINCT_ITEMS} unique records`);
+  out.push(`mix: single = ${100 - DISTINCT_PCT}% of ${HOT_COUNT} hot requests, ${DISTINCT_PCT}% distinct (${TEMPLATE_COUNT} templates, unique resource ids, session ids and observed attribute values, so each reaches Cedar); batch = 100 items, ${100 - BATCH_DISTINCT_ITEMS} hot + ${BATCH_DISTINCT_ITEMS} records in unique databases`);
   out.push(`decisions of the benchmark requests: ${eq.permits} permit, ${eq.denies} deny${cerbosRan ? `; Cerbos identical on ${eq.same}/${eq.checked}` : ''}`);
   out.push('');
   out.push('P1  POST /access/v1/evaluation');
@@ -138,7 +138,10 @@ export function formatTable(run: RunInfo, eq: Equivalence, cerbosRan: boolean, p
   }
   out.push('  (core: share of core 0 the server got, median round; per cpu-s: the rate per CPU-second the server used,');
   out.push('   which takes out what neighbours on this shared machine took; the targets use the plain rates)');
-  if (cache) out.push(`\nreference cached: ${fmt(cache.decisions)} decisions, ${((100 * cache.cacheHits) / Math.max(1, cache.decisions)).toFixed(1)}% from its cache (warm-up and equivalence check included)`);
+  if (cache) {
+    out.push(`\nreference cached: ${fmt(cache.decisions)} decisions, ${((100 * cache.cacheHits) / Math.max(1, cache.decisions)).toFixed(1)}% from its cache, ${((100 * (cache.decisions - cache.cacheHits)) / Math.max(1, cache.decisions)).toFixed(1)}% decided by Cedar (P1 and P2 loads, warm-up and equivalence check included)`);
+    out.push(`  the mix's novel share (${DISTINCT_PCT}% of single requests, ${BATCH_DISTINCT_ITEMS} items per batch) differs in an attribute the policies read, so no cache can answer it: at most ${100 - DISTINCT_PCT}% can come from the cache`);
+  }
   if (p3) out.push('', ...formatP3(p3));
   out.push('');
   const withErrors: Array<{ id: string; errors: number }> = [p1.bare, p1.cached, p1.uncached, p1.cerbos, p2.cached, p2.uncached, p2.cerbos, p3?.autocannon, p3?.harness]

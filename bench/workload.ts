@@ -5,12 +5,16 @@
 // single (P1): each request is, with probability 80%, one of HOT_COUNT (50) "hot" requests
 //   drawn once from principals x resources x actions x device/session contexts of the
 //   fixture (reads 60%, writes 25%, deletes 15%), and with probability 20% a "distinct"
-//   request: one of 20 templates whose resource id and session id are replaced by a value
-//   never sent before (a record or document the PE does not store, described by the PEP in
-//   resource.properties), so it can never be answered from a cache.
+//   request: one of 20 templates whose resource id, session id and an attribute the policies
+//   read (the record's database, the document's classification) are replaced by a value never
+//   sent before (a record or document the PE does not store, described by the PEP in
+//   resource.properties), so it can never be answered from a cache. A new id alone would not
+//   do: the PE keys its cache on what the policies can observe, and an id that neither the
+//   store nor a policy names is not observable, so records that differ only in their id share
+//   one decision (the benchmark once measured 100% cache hits that way).
 // batch (P2): a 100-item /access/v1/evaluations call for one subject and one context (the
 //   defaults), whose items are 80 (resource, action) pairs drawn from the hot pairs and 20
-//   records never seen before.
+//   records in databases never seen before.
 //
 // Every body is sent as is to the reference PE and the bare server. Cerbos gets the same
 // body with the AuthZEN `context` moved to subject.properties.context, because Cerbos
@@ -105,8 +109,8 @@ export function buildWorkload(seed: number): Workload {
       subject: at(SUBJECTS),
       action: { name: pickAction(rand()) },
       resource: record
-        ? { type: 'db_record', id: `rec-${UNIQ}`, properties: { database: 'Z' } }
-        : { type: 'document', id: `doc-${UNIQ}`, properties: { classification: rand() < 0.5 ? 'public' : 'internal' } },
+        ? { type: 'db_record', id: `rec-${UNIQ}`, properties: { database: `db-${UNIQ}` } }
+        : { type: 'document', id: `doc-${UNIQ}`, properties: { classification: `label-${UNIQ}` } },
       context: context(at(CONTEXT_KINDS), `s-${UNIQ}`),
     });
   }
@@ -119,7 +123,7 @@ export function buildWorkload(seed: number): Workload {
     for (let i = 0; i < BATCH_DISTINCT_ITEMS; i++) {
       items.splice(Math.floor(rand() * (items.length + 1)), 0, {
         action: { name: rand() < 0.7 ? 'read' : 'write' },
-        resource: { type: 'db_record', id: `rec-${UNIQ}-${i}`, properties: { database: 'Z' } },
+        resource: { type: 'db_record', id: `rec-${UNIQ}-${i}`, properties: { database: `db-${UNIQ}-${i}` } },
       });
     }
     batches.push({ subject: SUBJECTS[b % SUBJECTS.length] as Entity, context: context(at(CONTEXT_KINDS), `s-${UNIQ}`), evaluations: items });

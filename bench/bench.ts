@@ -28,12 +28,14 @@ import { EVALUATION, EVALUATIONS, checkEquivalence } from './equivalence.js';
 import { formatSummary, summarize, type ProfileSummary } from './profile-summary.js';
 import { cpuSeconds, run, startServer, type Server } from './processes.js';
 import { measureP3 } from './p3.js';
+import { formatP6, measureP6, P6_TARGET } from './p6.js';
+import { formatR8, heaviestBody, measureR8, R8_TARGET } from './r8.js';
 import { formatP3Table, formatTable, judgeP3, judgeTargets, type Figure, type P3 } from './report.js';
 import { combine, runWrk, type Round, type WrkLoad } from './wrk.js';
 import { BATCH_DISTINCT_ITEMS, DISTINCT_PCT, HOT_COUNT, TEMPLATE_COUNT, buildWorkload, forCerbos } from './workload.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
+const ROOT = path.resolve(HERE, '..');
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -51,6 +53,7 @@ const { values: flags, positionals } = parseArgs({
     'p3-rounds': { type: 'string', default: '3' },
     'p3-in-flight': { type: 'string', default: '4' },
     'no-suite': { type: 'boolean', default: false },
+    'p6-decisions': { type: 'string', default: '1000000' },
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
@@ -91,9 +94,14 @@ const p3cfg = {
   rounds: num('p3-rounds', flags['p3-rounds'], 1),
   inFlight: num('p3-in-flight', flags['p3-in-flight'], 1),
 };
-const unknownSection = positionals.find((p) => !['p1', 'p2', 'p3'].includes(p));
-if (unknownSection !== undefined) { process.stderr.write(`bench: unknown section "${unknownSection}" (p1, p2 or p3)\n`); process.exit(2); }
-const sections = { wrk: positionals.length === 0 || positionals.includes('p1') || positionals.includes('p2'), p3: positionals.length === 0 || positionals.includes('p3') };
+const unknownSection = positionals.find((p) => !['p1', 'p2', 'p3', 'p6', 'r8'].includes(p));
+if (unknownSection !== undefined) { process.stderr.write(`bench: unknown section "${unknownSection}" (p1, p2, p3, p6 or r8)\n`); process.exit(2); }
+const sections = {
+  wrk: positionals.length === 0 || positionals.includes('p1') || positionals.includes('p2'),
+  p3: positionals.length === 0 || positionals.includes('p3'),
+  r8: positionals.length === 0 || positionals.includes('r8'),
+  p6: positionals.length === 0 || positionals.includes('p6'),
+};
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -106,12 +114,13 @@ async function which(bin: string): Promise<string | undefined> {
 
 // ---------- servers ----------
 
-const tsxArgs = (script: string, args: string[], nodeFlags: string[] = []) => [...nodeFlags, '--import', 'tsx', path.join(HERE, script), ...args];
+// The servers under test run the compiled package (dist/) under plain node, as `npx zti serve` does.
+const nodeArgs = (script: string, args: string[], nodeFlags: string[] = []) => [...nodeFlags, path.join(HERE, script), ...args];
 
 function startReference(name: string, token: string, workDir: string, cacheSize?: number, nodeFlags: string[] = []): Promise<Server> {
-  const args = ['--port', '0', '--token', token, '--stats-file', path.join(workDir, `${name}.stats.json`)];
+  const args = ['--port', '0', `--token=${token}`, '--stats-file', path.join(workDir, `${name}.stats.json`)];
   if (cacheSize !== undefined) args.push('--cache-size', String(cacheSize));
-  return startServer(name, process.execPath, tsxArgs('serve-reference.ts', args, nodeFlags), { cpu: cfg.serverCpu, cwd: ROOT });
+  return startServer(name, process.execPath, nodeArgs('serve-reference.mjs', args, nodeFlags), { cpu: cfg.serverCpu, cwd: ROOT });
 }
 
 // ---------- main ----------
@@ -119,7 +128,9 @@ function startReference(name: string, token: string, workDir: string, cacheSize?
 interface Scenario { id: string; label: string; figure: 'P1' | 'P2'; server: () => Server; load: WrkLoad; itemsPerRequest: number }
 
 async function main(): Promise<number> {
-  if (!sections.wrk) return p3Only();
+  const robust = sections.r8 || sections.p6 ? await robustness() : 0;
+  if (positionals.length > 0 && !sections.wrk && !sections.p3) return robust;
+  if (!sections.wrk) return Math.max(robust, await p3Only());
   const wrk = await which('wrk');
   if (!wrk) { log('bench: wrk is not installed; run `npm run bench` (run.sh installs it with apt-get) or apt-get install -y wrk'); return 2; }
   if (!(await which('taskset'))) { log('bench: taskset (util-linux) is missing; it pins server and load generator to separate cores'); return 2; }
@@ -152,7 +163,7 @@ async function main(): Promise<number> {
 
   try {
     log(`bench: starting servers on core ${cfg.serverCpu} (wrk on core ${cfg.clientCpu})`);
-    const bare = await startServer('bare', process.execPath, tsxArgs('bare-server.ts', ['--port', '0']), { cpu: cfg.serverCpu, cwd: ROOT });
+    const bare = await startServer('bare', process.execPath, nodeArgs('bare-server.mjs', ['--port', '0']), { cpu: cfg.serverCpu, cwd: ROOT });
     servers.push(bare);
     const cached = await startReference('reference-cached', token, workDir);
     servers.push(cached);
@@ -233,7 +244,8 @@ async function main(): Promise<number> {
       const profSeconds = Math.max(5, cfg.seconds);
       fs.mkdirSync(profDir, { recursive: true });
       const toProfile = scenarios.filter((s) => (s.id === 'p1-reference-cached' && (p1Missed || flags.profile))
-        || (s.id === 'p2-reference-cached' && (p2Missed || flags.profile)) || (s.id === 'p1-reference-uncached' && flags.profile));
+        || (s.id === 'p2-reference-cached' && (p2Missed || flags.profile))
+        || ((s.id === 'p1-reference-uncached' || s.id === 'p2-reference-uncached') && flags.profile));
       for (const s of toProfile) {
         const before = new Set(fs.readdirSync(profDir));
         const name = `${s.id}-profiled`;
@@ -323,6 +335,70 @@ async function p3Only(): Promise<number> {
   fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`\nresults: ${path.relative(process.cwd(), out) || out}\n`);
   return targets.some((x) => x.met === false) && flags.strict ? 1 : 0;
+}
+
+/** R8 (bench/r8.ts) and P6 (bench/p6.ts), each on a reference PE of its own (cached, as deployed). */
+async function robustness(): Promise<number> {
+  const wrk = await which('wrk');
+  if (sections.r8 && !wrk) { log('bench: wrk is not installed; run `npm run bench` (run.sh installs it with apt-get)'); return 2; }
+  const busy = os.loadavg()[0] ?? 0;
+  if (busy > 1) log(`bench: WARNING: the machine is busy before we start (load ${busy.toFixed(2)}); other processes share the cores and the figures will be noisy`);
+  const workDir = path.join(path.dirname(flags.out), 'work');
+  fs.mkdirSync(workDir, { recursive: true });
+  const w = buildWorkload(cfg.seed);
+  const files = { hot: path.join(workDir, 'r8-hot.jsonl'), distinct: path.join(workDir, 'r8-distinct.jsonl'), heavy: path.join(workDir, 'r8-heavy.jsonl') };
+  fs.writeFileSync(files.hot, `${w.hot.map((x) => JSON.stringify(x)).join('\n')}\n`);
+  fs.writeFileSync(files.distinct, `${w.templates.map((x) => JSON.stringify(x)).join('\n')}\n`);
+  // The reference PE's published limits (reference-impl/decision/limits.ts).
+  const maxArrayItems = 256;
+  const maxValues = 4096;
+  fs.writeFileSync(files.heavy, `${JSON.stringify(heaviestBody(maxArrayItems, maxValues))}\n`);
+  const token = randomBytes(24).toString('base64url');
+  const servers: Server[] = [];
+  process.once('SIGINT', () => { void Promise.all(servers.map((s) => s.stop())).then(() => process.exit(130)); });
+  const out: string[] = [''];
+  const result: Record<string, unknown> = { when: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgBefore: os.loadavg() } };
+  let missed = false;
+  try {
+    if (sections.r8 && wrk) {
+      log(`bench: R8 on a reference PE of its own (core ${cfg.serverCpu}; wrk on core ${cfg.clientCpu})`);
+      const ref = await startReference('reference-r8', token, workDir);
+      servers.push(ref);
+      const r8 = await measureR8({ wrk, server: ref, token, maxArrayItems, maxValues, hotFile: files.hot, distinctFile: files.distinct, distinctPct: DISTINCT_PCT, heavyFile: files.heavy,
+        seconds: Math.max(3, cfg.seconds), rounds: cfg.rounds, warmup: cfg.warmup, seed: cfg.seed, clientCpu: cfg.clientCpu, log });
+      await ref.stop();
+      servers.length = 0;
+      out.push(...formatR8(r8), '');
+      result['r8'] = r8;
+      missed ||= r8.ratio > R8_TARGET;
+    }
+    if (sections.p6) {
+      const decisions = num('p6-decisions', flags['p6-decisions'], 1000);
+      log(`bench: P6 on a reference PE of its own (core ${cfg.serverCpu}): ${decisions.toLocaleString('en-US')} decisions`);
+      const ref = await startReference('reference-p6', token, workDir);
+      servers.push(ref);
+      const p6 = await measureP6({ server: ref, token, batches: w.batches, decisions, inFlight: 4, log });
+      await ref.stop();
+      servers.length = 0;
+      out.push(...formatP6(p6));
+      try {
+        const st = JSON.parse(fs.readFileSync(path.join(workDir, 'reference-p6.stats.json'), 'utf8')) as { decisions: number; cacheHits: number; cache?: { entries: number; bytes: number } };
+        p6.stats = st;
+        out.push(`  the PE at the end: ${st.decisions.toLocaleString('en-US')} decisions, ${((100 * st.cacheHits) / Math.max(1, st.decisions)).toFixed(1)}% from its cache; caches hold ${st.cache ? `${st.cache.entries.toLocaleString('en-US')} entries, ~${(st.cache.bytes / 1048576).toFixed(1)} MiB (bounds: 110,000 entries, 96 MiB)` : '?'}`);
+      } catch { /* no stats file: the PE did not exit cleanly */ }
+      out.push('');
+      result['p6'] = p6;
+      missed ||= !(p6.maxDeviation <= P6_TARGET);
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+  out.push(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  const file = path.join(path.dirname(flags.out), 'results-r8-p6.json');
+  fs.writeFileSync(file, `${JSON.stringify({ ...result, loadavgAfter: os.loadavg() }, null, 2)}\n`);
+  process.stdout.write(`results: ${path.relative(process.cwd(), file) || file}\n`);
+  return missed && flags.strict ? 1 : 0;
 }
 
 main().then((code) => process.exit(code), (e: unknown) => {

@@ -1,8 +1,9 @@
+// @ts-check
 // The physical floor of P1 (QUALITY.md): a bare node:http server that reads the whole
 // POST body and answers a fixed JSON decision. Same runtime, same request, no work, so
 // "reference / bare" measures what the PE itself costs. Run as its own process, pinned by
 // the caller (taskset), and stopped with SIGTERM.
-//   node --import tsx reference-impl/bench/bare-server.ts --port 0
+//   node bench/bare-server.mjs --port 0
 // Prints one JSON line on stdout: {"url": "http://127.0.0.1:<port>"}.
 import * as http from 'node:http';
 import { parseArgs } from 'node:util';

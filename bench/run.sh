@@ -7,7 +7,7 @@
 # bench.ts (try --help); `run.sh p3` measures P3 alone (autocannon is a devDependency), and
 # then neither wrk nor Cerbos is needed.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 
 CERBOS_VERSION=0.55.0
 CACHE="${ZTI_BENCH_CACHE:-$HOME/.cache/zti-bench}"
@@ -16,10 +16,10 @@ export ZTI_BENCH_CACHE="$CACHE"
 # Sections named (p1, p2, p3); none = all. wrk and Cerbos serve p1/p2 only.
 want_wrk=1
 sections=0
-for a in "$@"; do case "$a" in p1|p2|p3) sections=1 ;; esac; done
+for a in "$@"; do case "$a" in p1|p2|p3|p6|r8) sections=1 ;; esac; done
 if [ "$sections" = 1 ]; then
   want_wrk=0
-  for a in "$@"; do case "$a" in p1|p2) want_wrk=1 ;; esac; done
+  for a in "$@"; do case "$a" in p1|p2|r8) want_wrk=1 ;; esac; done
 fi
 
 if [ "$want_wrk" = 1 ] && ! command -v wrk >/dev/null 2>&1; then
@@ -40,4 +40,8 @@ if [ "$want_cerbos" = 1 ] && [ "$(installed_version)" != "$CERBOS_VERSION" ]; th
   npm install --no-save --no-audit --no-fund --no-package-lock --prefix "$CACHE" "@cerbos/cerbos-linux-x64@$CERBOS_VERSION" >&2
 fi
 
-exec node --import tsx reference-impl/bench/bench.ts "$@"
+# The servers under test run the compiled package, as `npx zti serve` does: build it first.
+echo "bench: npm run build (the benchmark measures dist/)" >&2
+npm run build --silent >&2
+
+exec node --import tsx bench/bench.ts "$@"

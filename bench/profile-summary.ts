@@ -1,6 +1,6 @@
 // Where the reference PE spends its time: a V8 .cpuprofile (node --cpu-prof) summed by
 // function (self time) and by area (Cedar wasm, ajv, JSON, node http, our own modules, GC).
-//   npx tsx reference-impl/bench/profile-summary.ts <file.cpuprofile> [--top 20]
+//   npx tsx bench/profile-summary.ts <file.cpuprofile> [--top 20]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,7 @@ export interface ProfileSummary {
   libraryInclusive: FunctionCost[];
 }
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function area(f: CallFrame): string {
   const u = f.url;
@@ -35,6 +35,7 @@ function area(f: CallFrame): string {
   if (u.startsWith('wasm://') || u.includes('cedar-wasm') || u.includes('cedar_wasm')) return 'Cedar (wasm + JS glue)';
   if (u.includes('/node_modules/ajv') || u.includes('/schemas/validators') || (u === '' && /^validate\d*$/.test(n))) return 'ajv validation';
   if (u.includes('/reference-impl/')) return `reference-impl/${u.split('/reference-impl/')[1]?.split('?')[0] ?? ''}`;
+  if (u.includes('/bench/')) return 'bench';
   if (u.includes('/schemas/')) return 'schemas';
   if (u.startsWith('node:internal/http') || u.startsWith('node:_http') || u.startsWith('node:http')) return 'node http';
   if (u.startsWith('node:internal/streams') || u.startsWith('node:internal/stream') || u.startsWith('node:stream')) return 'node streams';
@@ -112,7 +113,6 @@ export function summarize(file: string, top = 20, windowMs?: number): ProfileSum
   for (const n of prof.nodes) frames.set(key(n.callFrame), n.callFrame);
   const ownInclusive = [...totalByKey.entries()]
     .filter(([k]) => { const u = frames.get(k)?.url ?? ''; return u.includes('/reference-impl/') || u.includes('/schemas/'); })
-    .filter(([k]) => !(frames.get(k)?.url ?? '').includes('/reference-impl/bench/'))
     .sort((a, b) => b[1] - a[1]).slice(0, top)
     .map(([k, us]) => cost(frames.get(k) as CallFrame, selfByKey.get(k)?.us ?? 0, us));
 
@@ -151,7 +151,7 @@ export function formatSummary(s: ProfileSummary, title: string): string {
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const file = process.argv[2];
   if (!file) {
-    process.stderr.write('usage: tsx reference-impl/bench/profile-summary.ts <file.cpuprofile> [top]\n');
+    process.stderr.write('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top]\n');
     process.exit(2);
   }
   const top = Number(process.argv[3]);

@@ -1,6 +1,6 @@
 // One bounded P3 load run (QUALITY.md P3), in its own process so that bench.ts can pin it to
 // the load generator's core (taskset -c 1) and start it fresh for every round:
-//   node --import tsx reference-impl/bench/p3-load.ts --mode autocannon|harness --url U --token T
+//   node --import tsx bench/p3-load.ts --mode autocannon|harness --url U --token T
 //        --body-file F --in-flight 4 --seconds 5 --warmup 2 [--server-pid P]
 // Both modes send the same fixed request (POST /access/v1/evaluation, the body of --body-file,
 // bearer --token) with --in-flight requests outstanding at any time, first for --warmup
@@ -14,7 +14,6 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { TargetClient } from '../../harness/engine/http-client.js';
 import { EVALUATION } from './equivalence.js';
 import { cpuSeconds } from './processes.js';
 
@@ -43,6 +42,9 @@ type Autocannon = (opts: {
   url: string; method: 'POST'; headers: Record<string, string>; body: string;
   connections: number; pipelining: number; duration: number; timeout: number;
 }) => Promise<AutocannonResult>;
+
+// The harness engine as users run it: the compiled package (dist/, built by run.sh).
+const { TargetClient } = await import(new URL('../dist/harness/engine/http-client.js', import.meta.url).href) as typeof import('../harness/engine/http-client.js');
 
 const { values: flags } = parseArgs({
   options: {

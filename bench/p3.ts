@@ -14,7 +14,7 @@ import { run, type Server } from './processes.js';
 import type { P3, P3Figure, P3Suite } from './report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
+const ROOT = path.resolve(HERE, '..');
 
 export interface P3Options {
   server: Server;
@@ -62,13 +62,14 @@ function figure(id: string, label: string, rs: P3Result[]): P3Figure {
   };
 }
 
-/** `zti test` with its defaults against the embedded reference PE, run from the TypeScript sources (tsx), timed from spawn to exit. */
+/** `zti test` with its defaults against the embedded reference PE, run from the compiled package (dist/), timed from spawn to exit. */
 async function suiteWallTime(o: P3Options): Promise<P3Suite> {
   const dir = path.join(o.workDir, 'suite');
   fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, 'results.json');
-  const args = ['--import', 'tsx', path.join(ROOT, 'harness', 'cli', 'zti.ts'), 'test', '--json', json];
-  const command = `cd ${path.relative(ROOT, dir)} && node --import tsx ${path.relative(dir, path.join(ROOT, 'harness', 'cli', 'zti.ts'))} test --json results.json`;
+  // The installed binary (harness/bin/zti.js runs dist/), as `npx zti test` does.
+  const args = [path.join(ROOT, 'harness', 'bin', 'zti.js'), 'test', '--json', json];
+  const command = `cd ${path.relative(ROOT, dir)} && node ${path.relative(dir, path.join(ROOT, 'harness', 'bin', 'zti.js'))} test --json results.json`;
   o.log(`bench: P3 timing the default suite: ${command}`);
   const t0 = performance.now();
   const out = await run('sh', ['-c', `cd "${dir}" && exec "${process.execPath}" ${args.map((a) => `'${a}'`).join(' ')}`], { timeoutMs: 300_000 });
