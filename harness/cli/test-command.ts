@@ -23,6 +23,7 @@ import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
 import { curlAuth } from './curl-credential.js';
 import { parseReplayToken, type ReplayToken } from '../engine/replay-token.js';
+import { nearestIds, unmatchedPatterns } from '../engine/glob.js';
 import { TranscriptCollector, transcriptFile } from '../reporters/transcript.js';
 import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 import { toHtml } from '../reporters/html.js';
@@ -159,6 +160,11 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   const checks = profileRun ? [...profileRun.checks] : selectChecks(flags, fixture);
   if (token && !checks.some((c) => c.id === token.check)) {
     throw new UsageError(`--replay: this run has no check "${token.check}"; rerun with the same --target, --fixture, --authzen-vectors and --config as the run that printed the token`);
+  }
+  // issue 14 §1: a pattern that matches no check is a mistake, not an empty pass.
+  for (const [flag, patterns] of [['--only', flags.only], ['--skip', flags.skip]] as const) {
+    const ids = checks.map((c) => c.id);
+    for (const p of unmatchedPatterns(patterns ?? [], ids)) throw new UsageError(`${flag} '${p}' matches no check of this run; the nearest are ${nearestIds(p, ids).join(', ')} (zti test --list prints them all)`);
   }
   // Read before the run, so a bad file stops zti before any request is sent.
   const baseline = flags.expectedFailures === undefined ? undefined : loadBaseline(flags.expectedFailures);

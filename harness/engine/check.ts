@@ -52,4 +52,9 @@ export interface CheckContext {
   check: Check;
   /** Counts cases for the report. */
   countCase(): void;
+  /**
+   * After a request got no answer: whether the target still answers a liveness probe (when
+   * it does not, the run's circuit breaker opens and every further request fails at once).
+   */
+  stillAnswering(cause: string): Promise<boolean>;
 }
