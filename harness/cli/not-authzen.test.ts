@@ -4,6 +4,9 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferencePe, type RunningPe } from '../../reference-impl/server.js';
+import { startBrokenTarget } from '../test-support/broken-target.js';
+import { runChecks } from '../engine/runner.js';
+import { CHECKS } from '../checks/index.js';
 import { testCommand } from './test-command.js';
 
 const quiet = () => {};
@@ -42,5 +45,21 @@ describe('a target that is not an AuthZEN PDP', () => {
 
   it('the base URL itself still runs', async () => {
     expect(await testCommand({ target: pe.url, seed: '1', runs: '2', only: ['decision/core/*'] }, quiet)).toBe(0);
+  });
+
+  it('a property whose every case got the same non-JSON answer is an error, not a vacuous pass', async () => {
+    const page = { status: 200, headers: { 'content-type': 'text/html' }, body: Buffer.from('<h1>Welcome to nginx!</h1>') };
+    const html = await startBrokenTarget(pe.url, { name: 'answers every POST with a web page', request: (req) => (req.method === 'POST' ? page : req) });
+    try {
+      const { results } = await runChecks({
+        baseUrl: html.url, embedded: false, checks: [...CHECKS], auth: ['authorization', `Bearer ${pe.tokens[0]!}`],
+        only: ['decision/core/unknown-members-ignored'], seed: 3, runs: 5, toolVersion: 'test', replayCommand: 'zti test',
+      });
+      const r = results.checks.find((c) => c.id === 'decision/core/unknown-members-ignored')!;
+      expect(r.verdict).toBe('error');
+      expect(r.message).toMatch(/got the same answer, and it is not JSON \(200 text\/html "<h1>Welcome to nginx!<\/h1>"\): the property held vacuously/);
+    } finally {
+      await html.close();
+    }
   });
 });

@@ -216,7 +216,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   try {
     const report = await runChecks({
       tls, classTargets: embedded ? undefined : await resolveClassTargets(loaded, { target: baseUrl, auth, tls }),
-      baseUrl, embedded, checks, auth, classes: classes ?? profileRun?.classes, seed, runs, strict: flags.strict ?? false,
+      baseUrl, embedded, checks, auth, classes: classes ?? profileRun?.classes, seed, runs, strict: flags.strict ?? false, vocabulary: loaded?.config.vocabulary,
       ...(token ? { only: [token.check], replayPath: token.path } : { only: flags.only, skip: flags.skip }),
       ...(collect ? { onExchange: (c, n, x) => collect.add(c.id, n, x) } : {}),
       concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),

@@ -6,6 +6,8 @@ import { CheckFailure, HarnessError, type Expectation } from './failure.js';
 import { TargetClient, TransportError, toCurl, type AuthHeader, type CurlAuth, type Exchange } from './http-client.js';
 import { globMatcher } from './glob.js';
 import { CircuitBreaker, transportKind } from './circuit-breaker.js';
+import { ExerciseTally } from './exercised.js';
+import type { ZtiConfigVocabulary } from '../../schemas/src/harness/config.js';
 import { DEFAULT_PATHS, probeTargets, type ProbedTargets, type TargetSpec } from './target.js';
 import { formatReplayToken } from './replay-token.js';
 
@@ -25,6 +27,8 @@ export interface RunOptions {
   seed: number;
   runs: number;
   replayPath?: string | undefined;
+  /** The names of the target's policy (config file "vocabulary"). */
+  vocabulary?: ZtiConfigVocabulary | undefined;
   strict?: boolean;
   concurrency?: number;
   timeoutMs?: number;
@@ -75,27 +79,35 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
     const runOne = async (check: Check, index: number) => {
       const t0 = performance.now();
       let cases = 0;
+      let exercisedOf = (): Partial<CheckResult> => ({});
       const base = { id: check.id, title: check.title, kind: check.kind, classes: [check.class], requirements: check.requirements, ...(check.scenario ? { scenario: check.scenario } : {}), keyword: check.keyword };
       const done = (verdict: Verdict, extra: Partial<CheckResult> = {}, exchange?: Exchange, expect?: Expectation) => {
-        const r: CheckResult = { ...base, verdict, cases, duration_ms: Math.round(performance.now() - t0), ...extra };
+        const r: CheckResult = { ...base, verdict, cases, duration_ms: Math.round(performance.now() - t0), ...exercisedOf(), ...extra };
         results[index] = r;
         opts.onCheckDone?.(r, exchange, expect);
       };
       if (!selected(check.id) || skipped(check.id)) return done('not-applicable', { message: NOT_SELECTED });
       if (!classes.has(check.class)) return done('not-applicable', { message: notUnderTest(check.class) });
       const target = targets.forClass(check.class);
-      const http = target.client.fork(opts.onExchange && ((x) => opts.onExchange!(check, cases, x)));
+      const tally = new ExerciseTally(check);
+      exercisedOf = () => { const e = tally.result(cases).exercised; return e ? { exercised: e } : {}; };
+      const http = target.client.fork((x) => { tally.see(x); opts.onExchange?.(check, cases, x); });
       if (breaker.open) return done('error', { message: breaker.open });
       const ctx: CheckContext = {
         http, baseUrl: target.client.baseUrl, endpoints: target.profile.endpoints, metadata: target.profile.metadata, classes: target.classes,
-        seed: opts.seed, runs: opts.runs, replayPath: opts.replayPath, check, countCase: () => { cases++; },
+        seed: opts.seed, runs: opts.runs, replayPath: opts.replayPath, vocabulary: opts.vocabulary, check, countCase: () => { cases++; },
         stillAnswering: (cause) => breaker.stillAnswering(cause),
       };
       try {
         const outcome = await check.run(ctx);
         if (cases === 0) cases = outcome?.cases ?? 1;
         if (outcome?.notApplicable) return done('not-applicable', { message: outcome.notApplicable });
-        return done('pass', outcome?.note ? { message: outcome.note } : {});
+        const { exercised, vacuous, unexercised } = tally.result(cases);
+        const seen = exercised ? { exercised } : {};
+        if (vacuous) return done('error', { message: vacuous, ...seen });
+        // A replay runs one case: it cannot be asked to see every outcome.
+        if (unexercised && !opts.replayPath) return done('warn', { message: unexercised, ...seen });
+        return done('pass', { ...(outcome?.note ? { message: outcome.note } : {}), ...seen });
       } catch (e) {
         // issue 14 §5: no answer is a harness error (exit 2), unless the target closed the
         // connection on this request while it still answers others: that breaks DEC-076.
