@@ -19,20 +19,42 @@ const word = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/);
 // neither require nor forbid a decision for it.
 const anyString = fc.oneof({ weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 24 }) }, { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }) });
 
-/** Mostly one of the `known` values, sometimes `other` (by default any string), so that nothing valid is out of reach. */
+/**
+ * Strings at the edges of what a PE must take as a type, id or name (issue 13 §1): blank,
+ * long, non-ASCII, words JSON gives a meaning, a path, a case variant and a trailing space
+ * of pool values, so that a PE that normalises or truncates ids merges items it must not.
+ */
+export const BOUNDARY_STRINGS: readonly string[] = [' ', 'a'.repeat(256), 'ünïcødé', '🙂', '0', 'null', 'true', 'a/b', '../x', 'ALICE@EXAMPLE.COM', 'X ', '\u00a0'];
+
+/**
+ * Mostly one of the `known` values, sometimes a boundary string or `other` (by default any
+ * string), so that nothing valid is out of reach. Drawing from small pools most of the time
+ * is what makes the items of a batch share ids, types and names in every combination.
+ */
 export function pick(known: readonly string[]): fc.Arbitrary<string>;
 export function pick<T>(known: readonly T[], other: fc.Arbitrary<T>): fc.Arbitrary<T>;
 export function pick<T>(known: readonly T[], other?: fc.Arbitrary<T>): fc.Arbitrary<T | string> {
-  return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: other ?? anyString });
+  if (other) return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: other });
+  return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: fc.constantFrom(...BOUNDARY_STRINGS) }, { weight: 1, arbitrary: anyString });
 }
 
 /** Any JSON value, as AuthZEN allows in properties and context (DEC-009). */
 export const jsonValue = fc.jsonValue({ maxDepth: 3, depthSize: 'small' });
-const properties = fc.dictionary(word, jsonValue, { maxKeys: 4 });
 
-export const subject = fc.record({ type: pick(HINTS.subjectTypes), id: pick(HINTS.subjectIds), properties: properties }, { requiredKeys: ['type', 'id'] });
-export const resource = fc.record({ type: pick(HINTS.resourceTypes), id: pick(HINTS.resourceIds), properties: properties }, { requiredKeys: ['type', 'id'] });
-export const action = fc.record({ name: pick(HINTS.actions), properties: properties }, { requiredKeys: ['name'] });
+/** Property names and values from small pools (so items differ in one property value), with boundary values and any JSON sometimes. */
+const propertyName = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('role', 'level', 'owner', 'tags', 'dept') }, { weight: 1, arbitrary: word });
+const propertyValue = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom<unknown>(true, false, 0, 1, -1, '', 'finance', 'x', null) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>([], {}, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e300, 0.1, 'a'.repeat(300), ['x', 'x']) },
+  { weight: 2, arbitrary: jsonValue },
+);
+export const properties = fc.dictionary(propertyName, propertyValue, { maxKeys: 3 });
+
+// Types and ids cross kinds (a resource id as a subject id, a subject type as a resource
+// type), so that one id comes with several types.
+export const subject = fc.record({ type: pick([...HINTS.subjectTypes, 'document']), id: pick([...HINTS.subjectIds, 'X']), properties }, { requiredKeys: ['type', 'id'] });
+export const resource = fc.record({ type: pick([...HINTS.resourceTypes, 'user']), id: pick([...HINTS.resourceIds, 'alice@example.com']), properties }, { requiredKeys: ['type', 'id'] });
+export const action = fc.record({ name: pick(HINTS.actions), properties }, { requiredKeys: ['name'] });
 
 /** A request context with the typed pe-zt members, each valid when present. */
 export const requestContext = fc.record({
@@ -66,10 +88,10 @@ export interface EvaluationsRequestShape {
 }
 
 type Member<K extends keyof EvaluationRequestShape> = NonNullable<EvaluationRequestShape[K]>;
-type Fill = [Member<'subject'>, Member<'action'>, Member<'resource'>];
+export type Fill = [Member<'subject'>, Member<'action'>, Member<'resource'>];
 
 /** A batch of `items` under `defaults`; an item left without a member that has no default gets the one of `fill`. */
-function batchOf(defaults: fc.Arbitrary<Partial<EvaluationRequestShape>>, items: fc.Arbitrary<Partial<EvaluationRequestShape>>, fill: fc.Arbitrary<Fill>): fc.Arbitrary<EvaluationsRequestShape> {
+export function batchOf(defaults: fc.Arbitrary<Partial<EvaluationRequestShape>>, items: fc.Arbitrary<Partial<EvaluationRequestShape>>, fill: fc.Arbitrary<Fill>): fc.Arbitrary<EvaluationsRequestShape> {
   return fc
     .record({ defaults, items: fc.array(items, { minLength: 1, maxLength: 8 }), fill })
     .map(({ defaults, items, fill: [subject, action, resource] }) => ({
@@ -88,78 +110,6 @@ const anyMembers = fc.record({ subject, action, resource, context: requestContex
 /** A batch whose every item is complete once the top-level defaults are merged in. */
 export const evaluationsRequest: fc.Arbitrary<EvaluationsRequestShape> = batchOf(
   anyMembers, anyMembers, fc.constant<Fill>([{ type: 'user', id: 'alice@example.com' }, { name: 'read' }, { type: 'document', id: 'handbook' }]),
-);
-
-// ---------- requests shaped by the zt-default fixture ----------
-
-/** An entity as a PE holds it: the id goes with its type. */
-export interface KnownEntity { readonly type: string; readonly id: string }
-const entity = (type: string, id: string): KnownEntity => Object.freeze({ type, id });
-
-const alice = entity('user', 'alice@example.com'); // finance employee
-const bob = entity('user', 'bob@example.com'); // engineering
-const carol = entity('user', 'carol@example.com'); // finance contractor
-const billingApi = entity('workload', 'spiffe://cloud-a.example/ns/billing/sa/api');
-const assistant = entity('agent', 'spiffe://cloud-a.example/agent/assistant-7'); // acts for alice
-const recordX = entity('db_record', 'X');
-const recordY = entity('db_record', 'Y');
-const handbook = entity('document', 'handbook'); // public
-const payroll = entity('document', 'payroll'); // finance
-
-/**
- * The subjects and resources of vectors/fixtures/zt-default (entities.json, README.md), each
- * id with the type the fixture gives it, and the actions its policies name. Valid names for any PE; on
- * the reference PE loaded with that fixture, requests naming them can be permitted.
- */
-export const KNOWN: { subjects: readonly KnownEntity[]; resources: readonly KnownEntity[]; actions: readonly string[] } = {
-  subjects: [alice, bob, carol, billingApi, assistant],
-  resources: [recordX, recordY, handbook, payroll],
-  actions: ['read', 'write', 'delete'],
-};
-
-const knownSubject = fc.constantFrom(...KNOWN.subjects);
-const knownResource = fc.constantFrom(...KNOWN.resources);
-/** Reads favoured: most of what the fixture grants is reading. */
-const knownAction = fc.oneof({ weight: 3, arbitrary: fc.constant('read') }, { weight: 2, arbitrary: fc.constantFrom(...KNOWN.actions) }).map((name) => ({ name }));
-const knownMembers = fc.record({ subject: knownSubject, action: knownAction, resource: knownResource, context: requestContext }, { requiredKeys: [] });
-const knownRequest = fc.record({ subject: knownSubject, action: knownAction, resource: knownResource, context: requestContext }, { requiredKeys: ['subject', 'action', 'resource'] });
-
-const strongWriteContext = { device: { managed: true, posture: { disk_encrypted: true } }, session: { acr: 'phr' } };
-
-/**
- * Asks that reach the grant, step-up and forbid paths of the fixture's policies
- * (vectors/fixtures/zt-default/policies), which requests of independent parts seldom do.
- */
-const FIXTURE_ASKS: readonly EvaluationRequestShape[] = [
-  { subject: bob, action: { name: 'read' }, resource: handbook }, // public-read
-  { subject: alice, action: { name: 'read' }, resource: recordX }, // finance-read-records
-  { subject: alice, action: { name: 'delete' }, resource: recordY }, // finance-delete-records, with obligations
-  { subject: alice, action: { name: 'write' }, resource: recordY, context: strongWriteContext }, // finance-write-records, ttl_s 30
-  { subject: carol, action: { name: 'write' }, resource: recordX, context: { device: { managed: true } } }, // write-needs-phr: step-up
-  { subject: carol, action: { name: 'delete' }, resource: recordX }, // contractors-never-delete
-  { subject: billingApi, action: { name: 'read' }, resource: recordY }, // billing-workload-read
-];
-
-/** A fixture ask, sometimes with extra context members a policy does not read. */
-const fixtureAsk: fc.Arbitrary<EvaluationRequestShape> = fc
-  .tuple(fc.constantFrom(...FIXTURE_ASKS), fc.option(fc.dictionary(fc.stringMatching(/^x_[a-z]{1,8}$/), jsonValue, { maxKeys: 2 }), { nil: undefined }))
-  .map(([req, extra]) => (extra === undefined ? req : { ...req, context: { ...extra, ...(req.context ?? {}) } }));
-
-/**
- * Valid evaluation requests for any PE that, on the zt-default fixture, are often permitted:
- * a quarter generated from the schema alone, a quarter pairing known subjects, actions and
- * resources, half the fixture's asks.
- */
-export const fixtureShapedRequest: fc.Arbitrary<EvaluationRequestShape> = fc.oneof(
-  { weight: 1, arbitrary: evaluationRequest },
-  { weight: 1, arbitrary: knownRequest },
-  { weight: 2, arbitrary: fixtureAsk },
-);
-
-/** Complete batches for any PE: half as evaluationsRequest, half of known members and fixture asks, so that batches mix permits and denies. */
-export const fixtureShapedBatch: fc.Arbitrary<EvaluationsRequestShape> = fc.oneof(
-  evaluationsRequest,
-  batchOf(knownMembers, fc.oneof(knownMembers, fixtureAsk), fc.tuple(knownSubject, knownAction, knownResource)),
 );
 
 /** AuthZEN 1.0 Section 7.1.1: an item's own member overrides the default, wholesale. */

@@ -2,7 +2,8 @@
 // properties, and a fixed list of probes built from the fixture's entities for the checks
 // that first need a search with results (pagination, tokens, ignored ids).
 import fc from 'fast-check';
-import { HINTS, KNOWN, action, pick, requestContext, resource, subject } from './decision.js';
+import { HINTS, action, pick, requestContext, resource, subject } from './decision.js';
+import { KNOWN } from './vocabulary.js';
 
 export type SearchKind = 'subject' | 'resource' | 'action';
 

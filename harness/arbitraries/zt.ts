@@ -3,7 +3,8 @@
 // (DEC-008), asking for a duration (DEC-056), and bodies of a chosen size or depth
 // (DEC-072, DEC-074). Built on the schema-shaped arbitraries of decision.ts.
 import fc from 'fast-check';
-import { HINTS, evaluationRequest, fixtureShapedRequest, jsonValue, reserialize, type EvaluationRequestShape } from './decision.js';
+import { HINTS, evaluationRequest, jsonValue, reserialize, type EvaluationRequestShape } from './decision.js';
+import { fixtureShapedRequest } from './vocabulary.js';
 
 /** A small valid request naming entities of the zt-default fixture. */
 export function sampleRequest(): EvaluationRequestShape {
@@ -16,8 +17,14 @@ const AUTHZEN_NAMES: ReadonlySet<string> = new Set([
   'type', 'id', 'name', 'decision', 'results',
 ]);
 
-/** Names a PE does not know, including ones that trip naive object handling in JavaScript. */
+/**
+ * Names a PE does not know, including ones that trip naive object handling in JavaScript.
+ * Cross-shrinking to the first, readable name: a shrunk failure shows "x_unknown", not ""
+ * unless the name itself is the fault (issue 14 §9).
+ */
 const unknownName = fc.oneof(
+  { withCrossShrink: true },
+  { weight: 1, arbitrary: fc.constant('x_unknown') },
   { weight: 6, arbitrary: fc.string({ maxLength: 16 }) },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '__entity', 'x-vendor-ext', 'ünïcødé', '') },
 ).filter((n) => !AUTHZEN_NAMES.has(n));
@@ -39,8 +46,8 @@ function addMembers(target: Record<string, unknown>, added: Array<[string, unkno
 }
 
 /** DEC-007: unknown members at the top level and in subject, action and resource (never in properties or context, which a policy may read). */
-export const withUnknownMembers: fc.Arbitrary<Injection> = fc
-  .record({ plain: evaluationRequest, top: members, subject: members, action: members, resource: members })
+export const withUnknownMembers = (requests: fc.Arbitrary<EvaluationRequestShape> = evaluationRequest): fc.Arbitrary<Injection> => fc
+  .record({ plain: requests, top: members, subject: members, action: members, resource: members })
   .filter((r) => r.top.length + r.subject.length + r.action.length + r.resource.length > 0)
   .map(({ plain, top, subject, action, resource }) => {
     const injected = structuredClone(plain) as unknown as Record<string, Record<string, unknown>>;
@@ -56,8 +63,8 @@ export const withUnknownMembers: fc.Arbitrary<Injection> = fc
 export interface Reserialised { request: EvaluationRequestShape; text: string }
 
 /** DEC-008: the same request with members shuffled and whitespace added, from a shrinkable list of draws. */
-export const reserialised: fc.Arbitrary<Reserialised> = fc
-  .tuple(evaluationRequest, fc.array(fc.nat({ max: 9_999 }), { minLength: 1, maxLength: 24 }))
+export const reserialised = (requests: fc.Arbitrary<EvaluationRequestShape> = evaluationRequest): fc.Arbitrary<Reserialised> => fc
+  .tuple(requests, fc.array(fc.nat({ max: 9_999 }), { minLength: 1, maxLength: 24 }))
   .map(([request, draws]) => {
     let i = 0;
     const rand = () => draws[i++ % draws.length]! / 10_000;

@@ -23,6 +23,7 @@ import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
 import { curlAuth } from './curl-credential.js';
 import { parseReplayToken, type ReplayToken } from '../engine/replay-token.js';
+import { nearestIds, unmatchedPatterns } from '../engine/glob.js';
 import { TranscriptCollector, transcriptFile } from '../reporters/transcript.js';
 import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 import { toHtml } from '../reporters/html.js';
@@ -160,6 +161,11 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   if (token && !checks.some((c) => c.id === token.check)) {
     throw new UsageError(`--replay: this run has no check "${token.check}"; rerun with the same --target, --fixture, --authzen-vectors and --config as the run that printed the token`);
   }
+  // issue 14 §1: a pattern that matches no check is a mistake, not an empty pass.
+  for (const [flag, patterns] of [['--only', flags.only], ['--skip', flags.skip]] as const) {
+    const ids = checks.map((c) => c.id);
+    for (const p of unmatchedPatterns(patterns ?? [], ids)) throw new UsageError(`${flag} '${p}' matches no check of this run; the nearest are ${nearestIds(p, ids).join(', ')} (zti test --list prints them all)`);
+  }
   // Read before the run, so a bad file stops zti before any request is sent.
   const baseline = flags.expectedFailures === undefined ? undefined : loadBaseline(flags.expectedFailures);
 
@@ -210,7 +216,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   try {
     const report = await runChecks({
       tls, classTargets: embedded ? undefined : await resolveClassTargets(loaded, { target: baseUrl, auth, tls }),
-      baseUrl, embedded, checks, auth, classes: classes ?? profileRun?.classes, seed, runs, strict: flags.strict ?? false,
+      baseUrl, embedded, checks, auth, classes: classes ?? profileRun?.classes, seed, runs, strict: flags.strict ?? false, vocabulary: loaded?.config.vocabulary,
       ...(token ? { only: [token.check], replayPath: token.path } : { only: flags.only, skip: flags.skip }),
       ...(collect ? { onExchange: (c, n, x) => collect.add(c.id, n, x) } : {}),
       concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),

@@ -1,7 +1,8 @@
 // The contract every harness check implements. A check sees its target only over HTTP
 // (ARCHITECTURE.md): the reference PE and a vendor's endpoint look the same to it.
 import type { ConformanceClass, PdpMetadata } from '../../schemas/decision.js';
-import type { TargetClient } from './http-client.js';
+import type { ZtiConfigVocabulary } from '../../schemas/src/harness/config.js';
+import type { Exchange, TargetClient } from './http-client.js';
 
 export type CheckKind = 'structural' | 'property' | 'scenario';
 export type Keyword = 'MUST' | 'SHOULD' | 'MAY';
@@ -19,6 +20,10 @@ export interface Check {
   scenario?: string[];
   /** MUST checks fail, SHOULD checks warn. */
   keyword: Keyword;
+  /** What an exchange exercised, as outcome labels (e.g. "permit", "deny"); the run reports the tally. */
+  outcomes?: (x: Exchange) => readonly string[];
+  /** Outcomes a property must see to have tested anything; when one never shows, a pass becomes a warning carrying `hint` (how to fix it). */
+  coverage?: { needs: readonly string[]; hint: string };
   run(ctx: CheckContext): Promise<CheckOutcome | void>;
 }
 
@@ -46,10 +51,17 @@ export interface CheckContext {
   classes: ReadonlySet<ConformanceClass>;
   seed: number;
   runs: number;
+  /** The names of the target's policy (config file "vocabulary"), for generators that aim at permits. */
+  vocabulary: ZtiConfigVocabulary | undefined;
   /** Set by --replay: rerun exactly this fast-check path. */
   replayPath: string | undefined;
   /** The check being run. */
   check: Check;
   /** Counts cases for the report. */
   countCase(): void;
+  /**
+   * After a request got no answer: whether the target still answers a liveness probe (when
+   * it does not, the run's circuit breaker opens and every further request fails at once).
+   */
+  stillAnswering(cause: string): Promise<boolean>;
 }

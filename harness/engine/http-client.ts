@@ -1,6 +1,7 @@
 // Every request the harness sends goes through here (undici, keep-alive pools), so that
 // each exchange is recorded as evidence and can be printed as a curl reproduction.
 import { Pool } from 'undici';
+import type { RequestGate } from './circuit-breaker.js';
 
 export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string; bodyBase64?: string };
@@ -50,6 +51,8 @@ export interface ClientOptions {
   tls?: TlsClientOptions | undefined;
   timeoutMs?: number;
   connections?: number;
+  /** Consulted before and after each request (the run's circuit breaker). */
+  gate?: RequestGate | undefined;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -70,6 +73,7 @@ export class TargetClient {
 
   /** `target` is a path relative to the base URL, or an absolute URL (from discovery). */
   async send(method: string, target: string, opts: SendOptions = {}): Promise<HttpResponse> {
+    this.options.gate?.before();
     const url = new URL(/^https?:\/\//.test(target) ? target : `${this.baseUrl}${target}`);
     const headers: Record<string, string> = {};
     let body: Buffer | undefined;
@@ -103,6 +107,7 @@ export class TargetClient {
       const resHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
       exchange.response = { status: res.statusCode, headers: resHeaders, body: text };
+      this.options.gate?.answered();
       exchange.ms = performance.now() - started;
       this.observer?.(exchange);
       return { status: res.statusCode, headers: resHeaders, text, json: parseJson(text), exchange };

@@ -5,7 +5,10 @@ import type { Check, CheckContext } from './check.js';
 import { CheckFailure, HarnessError, type Expectation } from './failure.js';
 import { TargetClient, TransportError, toCurl, type AuthHeader, type CurlAuth, type Exchange } from './http-client.js';
 import { globMatcher } from './glob.js';
-import { probeTargets, type ProbedTargets, type TargetSpec } from './target.js';
+import { CircuitBreaker, transportKind } from './circuit-breaker.js';
+import { ExerciseTally } from './exercised.js';
+import type { ZtiConfigVocabulary } from '../../schemas/src/harness/config.js';
+import { DEFAULT_PATHS, probeTargets, type ProbedTargets, type TargetSpec } from './target.js';
 import { formatReplayToken } from './replay-token.js';
 
 export interface RunOptions {
@@ -24,6 +27,8 @@ export interface RunOptions {
   seed: number;
   runs: number;
   replayPath?: string | undefined;
+  /** The names of the target's policy (config file "vocabulary"). */
+  vocabulary?: ZtiConfigVocabulary | undefined;
   strict?: boolean;
   concurrency?: number;
   timeoutMs?: number;
@@ -52,7 +57,9 @@ export interface RunReport { results: ResultsFile; failures: Map<string, { excha
 
 export async function runChecks(opts: RunOptions): Promise<RunReport> {
   const started = new Date();
-  const root = new TargetClient(opts.baseUrl.replace(/\/+$/, ''), { auth: opts.auth, tls: opts.tls, timeoutMs: opts.timeoutMs ?? 10_000, connections: Math.max(4, (opts.concurrency ?? 4) * 2) });
+  // Any answer at all to an anonymous GET of the discovery path shows the target is up.
+  const breaker = new CircuitBreaker(async () => { await root.get(DEFAULT_PATHS.discovery, { anonymous: true }); root.take(); return true; });
+  const root = new TargetClient(opts.baseUrl.replace(/\/+$/, ''), { auth: opts.auth, tls: opts.tls, timeoutMs: opts.timeoutMs ?? 10_000, connections: Math.max(4, (opts.concurrency ?? 4) * 2), gate: breaker });
   let probed: ProbedTargets | undefined;
   try {
     // Each check runs against the target of its class; a class without one, against root.
@@ -62,42 +69,59 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
     const selected = opts.only?.length ? globMatcher(opts.only) : () => true;
     const skipped = opts.skip?.length ? globMatcher(opts.skip) : () => false;
     const failures: RunReport['failures'] = new Map();
-    if (opts.onPlan) {
-      const plan = new Map<string, number>();
-      for (const c of opts.checks) if (selected(c.id) && !skipped(c.id) && classes.has(c.class)) plan.set(c.class, (plan.get(c.class) ?? 0) + 1);
-      opts.onPlan(plan);
-    }
+    const plan = new Map<string, number>();
+    for (const c of opts.checks) if (selected(c.id) && !skipped(c.id) && classes.has(c.class)) plan.set(c.class, (plan.get(c.class) ?? 0) + 1);
+    // issue 14 §1: a run that executes no check is never a pass.
+    if (plan.size === 0) throw new HarnessError(emptyRunReason(opts, classes, targets.claimed, selected, skipped));
+    opts.onPlan?.(plan);
     const results: CheckResult[] = new Array(opts.checks.length);
 
     const runOne = async (check: Check, index: number) => {
       const t0 = performance.now();
       let cases = 0;
+      let exercisedOf = (): Partial<CheckResult> => ({});
       const base = { id: check.id, title: check.title, kind: check.kind, classes: [check.class], requirements: check.requirements, ...(check.scenario ? { scenario: check.scenario } : {}), keyword: check.keyword };
       const done = (verdict: Verdict, extra: Partial<CheckResult> = {}, exchange?: Exchange, expect?: Expectation) => {
-        const r: CheckResult = { ...base, verdict, cases, duration_ms: Math.round(performance.now() - t0), ...extra };
+        const r: CheckResult = { ...base, verdict, cases, duration_ms: Math.round(performance.now() - t0), ...exercisedOf(), ...extra };
         results[index] = r;
         opts.onCheckDone?.(r, exchange, expect);
       };
       if (!selected(check.id) || skipped(check.id)) return done('not-applicable', { message: NOT_SELECTED });
       if (!classes.has(check.class)) return done('not-applicable', { message: notUnderTest(check.class) });
       const target = targets.forClass(check.class);
-      const http = target.client.fork(opts.onExchange && ((x) => opts.onExchange!(check, cases, x)));
+      const tally = new ExerciseTally(check);
+      exercisedOf = () => { const e = tally.result(cases).exercised; return e ? { exercised: e } : {}; };
+      const http = target.client.fork((x) => { tally.see(x); opts.onExchange?.(check, cases, x); });
+      if (breaker.open) return done('error', { message: breaker.open });
       const ctx: CheckContext = {
         http, baseUrl: target.client.baseUrl, endpoints: target.profile.endpoints, metadata: target.profile.metadata, classes: target.classes,
-        seed: opts.seed, runs: opts.runs, replayPath: opts.replayPath, check, countCase: () => { cases++; },
+        seed: opts.seed, runs: opts.runs, replayPath: opts.replayPath, vocabulary: opts.vocabulary, check, countCase: () => { cases++; },
+        stillAnswering: (cause) => breaker.stillAnswering(cause),
       };
       try {
         const outcome = await check.run(ctx);
         if (cases === 0) cases = outcome?.cases ?? 1;
         if (outcome?.notApplicable) return done('not-applicable', { message: outcome.notApplicable });
-        return done('pass', outcome?.note ? { message: outcome.note } : {});
+        const { exercised, vacuous, unexercised } = tally.result(cases);
+        const seen = exercised ? { exercised } : {};
+        if (vacuous) return done('error', { message: vacuous, ...seen });
+        // A replay runs one case: it cannot be asked to see every outcome.
+        if (unexercised && !opts.replayPath) return done('warn', { message: unexercised, ...seen });
+        return done('pass', { ...(outcome?.note ? { message: outcome.note } : {}), ...seen });
       } catch (e) {
+        // issue 14 §5: no answer is a harness error (exit 2), unless the target closed the
+        // connection on this request while it still answers others: that breaks DEC-076.
+        if (e instanceof TransportError) {
+          const kind = transportKind(e.exchange.error);
+          const alive = await breaker.stillAnswering(e.exchange.error ?? e.message);
+          if (kind !== 'closed' || !alive) return done('error', { message: noAnswer(e, kind, alive, breaker.open, opts.timeoutMs ?? 10_000) });
+        }
         if (e instanceof CheckFailure || e instanceof TransportError) {
           const exchange = e.exchange ?? http.take().at(-1);
           const details = e instanceof CheckFailure ? e.details : undefined;
           // A target that drops the connection breaks DEC-076, a MUST, even inside a SHOULD check.
           const verdict: Verdict = check.keyword === 'MUST' || opts.strict || e instanceof TransportError ? 'fail' : 'warn';
-          const message = e instanceof TransportError ? `the target did not answer: ${e.message}` : e.message;
+          const message = e instanceof TransportError ? `the target closed the connection instead of answering (DEC-076): ${e.message}` : e.message;
           const token = formatReplayToken({ check: check.id, seed: Number(details?.seed ?? opts.seed), ...(details?.path ? { path: details.path } : {}) });
           const replay = typeof opts.replayCommand === 'string' ? `${opts.replayCommand} --replay '${token}'` : opts.replayCommand(token);
           failures.set(check.id, { ...(exchange ? { exchange } : {}), counterexample: details?.counterexample });
@@ -152,6 +176,22 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
 export function exitCode(results: ResultsFile): 0 | 1 | 2 {
   if (results.summary.fail > 0) return 1;
   return results.summary.error > 0 ? 2 : 0;
+}
+
+/** Why a run would execute no check, with what would make it run some. */
+function emptyRunReason(opts: RunOptions, classes: ReadonlySet<ConformanceClass>, claimed: readonly ConformanceClass[], selected: (id: string) => boolean, skipped: (id: string) => boolean): string {
+  const chosen = opts.checks.filter((c) => selected(c.id) && !skipped(c.id));
+  const under = `classes under test: ${[...classes].join(', ')} (${opts.classes?.length ? 'from --classes' : `the target claims ${claimed.join(', ') || 'none'}`})`;
+  if (chosen.length === 0) return `no check would run: the selection (${[...(opts.only ?? []).map((p) => `--only '${p}'`), ...(opts.skip ?? []).map((p) => `--skip '${p}'`)].join(' ')}) leaves no check; a run that executes no check is not a pass`;
+  const theirs = [...new Set(chosen.map((c) => c.class))].sort();
+  return `no check would run: the ${chosen.length} selected check${chosen.length === 1 ? ' is' : 's are'} of ${theirs.join(', ')}, which ${theirs.length === 1 ? 'is' : 'are'} not under test; ${under}. Add --classes ${theirs.join(',')} if the target implements ${theirs.length === 1 ? 'it' : 'them'}, or select checks of a class under test`;
+}
+
+/** The message of a request that got no answer. */
+function noAnswer(e: TransportError, kind: string, alive: boolean, stopped: string | undefined, timeoutMs: number): string {
+  if (stopped) return stopped;
+  if (kind === 'timeout') return `the target did not answer within --timeout ${timeoutMs} ms, though it still answers other requests: raise --timeout if it is slow, or replay this check to see whether it hangs on this input (${e.message})`;
+  return `the target could not be reached: ${e.message}${alive ? '' : '; check --target and that the endpoint is up'}`;
 }
 
 /** The classes under test that a target other than the default one served, by class. */

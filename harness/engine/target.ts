@@ -4,7 +4,7 @@ import { CLASS_URN_PREFIX, CONFORMANCE_CLASSES, DECISION_PATHS, type Conformance
 import { validate } from '../../schemas/decision.js';
 import type { Endpoints } from './check.js';
 import { HarnessError } from './failure.js';
-import { TargetClient, TransportError, type AuthHeader, type TlsClientOptions } from './http-client.js';
+import { TargetClient, TransportError, type AuthHeader, type HttpResponse, type TlsClientOptions } from './http-client.js';
 
 export const DEFAULT_PATHS: Endpoints = { ...DECISION_PATHS };
 
@@ -26,7 +26,8 @@ export async function probeTarget(http: TargetClient): Promise<TargetProfile> {
   http.take();
   const metadata = res.status === 200 && validate.pdpMetadata(res.json) ? res.json : undefined;
   if (!metadata) {
-    await checkCredentials(http, DEFAULT_PATHS.evaluation);
+    const answer = await checkCredentials(http, DEFAULT_PATHS.evaluation);
+    notAuthzen(http.baseUrl, res, answer);
     // A document served but invalid is a discovery failure to report (DEC-040), not a reason
     // to test less.
     return { metadata: undefined, endpoints: { ...DEFAULT_PATHS }, claimed: res.status === 200 ? ['authzen-core', 'authzen-discovery'] : [] };
@@ -61,16 +62,46 @@ export async function probeTarget(http: TargetClient): Promise<TargetProfile> {
  * Without credentials the target accepts, every check would fail on a 401 and hide what is
  * actually wrong; that is a configuration error (exit 2), said once.
  */
-async function checkCredentials(http: TargetClient, evaluation: string): Promise<void> {
+async function checkCredentials(http: TargetClient, evaluation: string): Promise<HttpResponse> {
   const probe = { subject: { type: 'user', id: 'zti-preflight' }, action: { name: 'read' }, resource: { type: 'document', id: 'zti-preflight' } };
   const res = await http.post(evaluation, probe).catch((e: unknown) => {
     if (e instanceof TransportError) throw new HarnessError(`the target did not answer an evaluation request at ${evaluation}: ${e.exchange.error ?? e.message}`, e.exchange);
     throw e;
   });
   http.take();
-  if (res.status !== 401 && res.status !== 403) return;
+  if (res.status !== 401 && res.status !== 403) return res;
   const given = http.options.auth !== undefined || http.options.tls?.cert !== undefined;
   throw new HarnessError(`the target ${http.baseUrl} answered ${res.status} to ${given ? 'the credentials the harness sent' : 'a request without credentials'}${res.headers['www-authenticate'] ? ` (WWW-Authenticate: ${res.headers['www-authenticate']})` : ''}; ${given ? 'check' : 'give the harness'} its credentials with $ZTI_TOKEN (a bearer token), $ZTI_AUTH_HEADER ("Name: value") or, for mTLS, --client-cert and --client-key (or the config file's auth)`, res.exchange);
+}
+
+/**
+ * issue 14 §2: a target without a discovery document whose evaluation endpoint answers no
+ * JSON (a web server's welcome page) or 404/405 is not an AuthZEN PDP at that URL; testing
+ * it would only give vacuous passes, so the run stops (exit 2) with what it answered.
+ */
+function notAuthzen(base: string, discovery: HttpResponse, evaluation: HttpResponse): void {
+  const named = endpointPrefix(base);
+  const json = typeof evaluation.json === 'object' && evaluation.json !== null && !Array.isArray(evaluation.json);
+  if (json && typeof (evaluation.json as { decision?: unknown }).decision === 'boolean') return;
+  if (!named && json && evaluation.status !== 404 && evaluation.status !== 405) return;
+  const origin = new URL(base).origin;
+  const hint = named !== undefined ? `try --target ${named}`
+    : base !== origin ? `try --target ${origin} if the PDP is served at the root, or give the URL under which ${DEFAULT_PATHS.discovery} and ${DEFAULT_PATHS.evaluation} are served`
+      : `give the URL under which ${DEFAULT_PATHS.discovery} and ${DEFAULT_PATHS.evaluation} are served`;
+  throw new HarnessError(`${base} does not answer as an AuthZEN PDP: is --target the PDP's base URL? ${named !== undefined ? `It names the endpoint ${base.slice(named.length)}, not the base URL. ` : ''}Discovery (GET ${discovery.exchange.request.url}) answered ${describe(discovery)}, and an evaluation request (POST ${evaluation.exchange.request.url}) answered ${describe(evaluation)}; ${hint}.`, evaluation.exchange);
+}
+
+/** The base URL in front of a known AuthZEN path that `base` ends with, if it does. */
+function endpointPrefix(base: string): string | undefined {
+  const path = new URL(base).pathname.replace(/\/+$/, '');
+  const known = [...Object.values(DEFAULT_PATHS), '/access/v1', '/access/v1/search'].sort((a, b) => b.length - a.length).find((p) => path.endsWith(p));
+  return known === undefined ? undefined : base.replace(/\/+$/, '').slice(0, -known.length);
+}
+
+/** Status, media type and the start of the body, quoted (the peer's text is escaped). */
+function describe(res: HttpResponse): string {
+  const text = res.text.replace(/\s+/g, ' ').trim();
+  return `${res.status}${res.headers['content-type'] ? ` ${res.headers['content-type']}` : ''}${text ? ` ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}` : ' with an empty body'}`;
 }
 
 /** What to do about a TLS failure, when the transport error is one. */

@@ -65,7 +65,9 @@ export function consoleReporter(out: (s: string) => void = (s) => process.stdout
 
   function printCheck(r: CheckResult): void {
     if (r.verdict === 'not-applicable' && !opts.verbose) return;
-    out(`${LABEL[r.verdict]} ${r.id} [${r.requirements.join(', ')}${r.scenario ? `; scenario ${r.scenario.join(', ')}` : ''}] ${paint(90, `${r.cases} case${r.cases === 1 ? '' : 's'}, ${r.duration_ms} ms`)}\n`);
+    // What a property exercised (issue 14 §3), e.g. "41 permit, 230 deny".
+    const seen = r.exercised ? `, ${Object.entries(r.exercised).map(([k, n]) => `${n} ${k}`).join(', ')}` : '';
+    out(`${LABEL[r.verdict]} ${r.id} [${r.requirements.join(', ')}${r.scenario ? `; scenario ${r.scenario.join(', ')}` : ''}] ${paint(90, `${r.cases} case${r.cases === 1 ? '' : 's'}${seen}, ${r.duration_ms} ms`)}\n`);
     if (r.verdict === 'not-applicable' || r.verdict === 'pass') return;
     out(`     ${r.message ?? ''}\n`);
     const f = r.failure;

@@ -13,6 +13,8 @@ export interface Breakage {
   name: string;
   /** Rewrites the request before it is forwarded; returning a response answers without forwarding. */
   request?(req: ProxyRequest): ProxyRequest | ProxyResponse | Promise<ProxyRequest | ProxyResponse>;
+  /** The proxy closes the connection without answering this request (a crash provoked by input). */
+  closes?(req: ProxyRequest): boolean;
   /** Rewrites the upstream answer. */
   response?(res: ProxyResponse, req: ProxyRequest): ProxyResponse | Promise<ProxyResponse>;
 }
@@ -35,6 +37,7 @@ export async function startBrokenTarget(upstream: string, breakage: Breakage, op
         for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
         let preq: ProxyRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers, body: Buffer.concat(chunks) };
         let pres: ProxyResponse;
+        if (breakage.closes?.(preq)) { req.socket.destroy(); return; }
         const rewritten = breakage.request ? await breakage.request(preq) : preq;
         if ('status' in rewritten) {
           pres = rewritten;

@@ -69,6 +69,16 @@ export interface CheckResult {
   verdict: "pass" | "fail" | "warn" | "not-applicable" | "error";
   message?: string;
   cases: number;
+  /**
+   * What the check saw its target answer, by outcome, e.g. {"permit": 41, "deny": 230} for a decision property: a property that saw only one outcome of those it needs is a warning, not a pass.
+   */
+  exercised?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^(.*)$".
+     */
+    [k: string]: number;
+  };
   duration_ms: number;
   failure?: {
     message: string;
@@ -271,6 +281,7 @@ export interface ZtiConfig {
    * Custom CA of the target (as --ca). A PEM file of the CA certificates that verify the target's server certificate (instead of the system's CAs), relative to this file.
    */
   ca_file?: string;
+  vocabulary?: ZtiConfigVocabulary;
   /**
    * A target of its own for some conformance classes, keyed by class name (authzen-core, authzen-batch, authzen-search, authzen-discovery, pe-zt, signal-receiver, signal-transmitter, grant-issuer, pep, txn-token-service, agent-ca, agent-registry); a class without an entry is tested at the top-level target.
    */
@@ -326,6 +337,91 @@ export interface ZtiConfigMtlsAuth {
    * Holds the passphrase of an encrypted key_file. The name of an environment variable, never the secret itself.
    */
   key_passphrase_env?: string;
+}
+/**
+ * The names of your policy, for the policy-agnostic properties: without them generated requests seldom hit a permit, and a property that only ever sees one decision cannot show a merge or ordering fault (it warns).
+ */
+export interface ZtiConfigVocabulary {
+  /**
+   * Subjects your policy knows, e.g. {"type": "user", "id": "alice"}.
+   */
+  subjects?: ZtiConfigVocabularyEntity[];
+  /**
+   * Resources your policy knows.
+   */
+  resources?: ZtiConfigVocabularyEntity1[];
+  /**
+   * Action names your policy decides on.
+   */
+  actions?: string[];
+  /**
+   * Whole evaluation requests your policy permits: the generators build on them (and on variants that differ in one member) so that batches mix permits and denies.
+   */
+  requests?: {
+    subject: ZtiConfigVocabularyEntity2;
+    action: {
+      name: string;
+      properties?: {
+        /**
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^(.*)$".
+         */
+        [k: string]: unknown;
+      };
+    };
+    resource: ZtiConfigVocabularyEntity3;
+    context?: {
+      /**
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^(.*)$".
+       */
+      [k: string]: unknown;
+    };
+  }[];
+}
+export interface ZtiConfigVocabularyEntity {
+  type: string;
+  id: string;
+  properties?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^(.*)$".
+     */
+    [k: string]: unknown;
+  };
+}
+export interface ZtiConfigVocabularyEntity1 {
+  type: string;
+  id: string;
+  properties?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^(.*)$".
+     */
+    [k: string]: unknown;
+  };
+}
+export interface ZtiConfigVocabularyEntity2 {
+  type: string;
+  id: string;
+  properties?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^(.*)$".
+     */
+    [k: string]: unknown;
+  };
+}
+export interface ZtiConfigVocabularyEntity3 {
+  type: string;
+  id: string;
+  properties?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^(.*)$".
+     */
+    [k: string]: unknown;
+  };
 }
 /**
  * This interface was referenced by `undefined`'s JSON-Schema definition

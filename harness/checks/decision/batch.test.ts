@@ -3,6 +3,7 @@ import { EVALUATIONS_SEMANTICS, validate, type ConformanceClass } from '../../..
 import { jsonBody, withJson, type Breakage, type ProxyRequest, type ProxyResponse } from '../../test-support/broken-target.js';
 import { describeCheckSuite, type Trip } from '../../test-support/check-suite.js';
 import { batchChecks } from './batch.js';
+import { leaksBetweenItems } from '../../test-support/leaky-batch.js';
 
 const CLASSES: ConformanceClass[] = ['authzen-core', 'authzen-batch', 'authzen-discovery', 'pe-zt'];
 const MEMBERS = ['subject', 'action', 'resource', 'context'] as const;
@@ -49,6 +50,7 @@ const typedError = (status: number, error: string, description: string): ProxyRe
 });
 
 const BREAKAGES: Trip[] = [
+  { check: 'decision/batch/item-equals-single', breakage: leaksBetweenItems },
   { check: 'decision/batch/order-and-cardinality', breakage: batchResponse('drops the last item', (a) => ({ ...a, evaluations: itemsOf(a)?.slice(0, -1) })) },
   { check: 'decision/batch/order-and-cardinality', breakage: batchResponse('reorders batch results', (a) => ({ ...a, evaluations: itemsOf(a)?.slice().reverse() })) },
   { check: 'decision/batch/item-equals-single', breakage: batchResponse('reorders batch results', (a) => ({ ...a, evaluations: itemsOf(a)?.slice().reverse() })) },

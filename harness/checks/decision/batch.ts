@@ -5,7 +5,9 @@ import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure, type Expectation } from '../../engine/failure.js';
 import type { HttpResponse } from '../../engine/http-client.js';
 import { forAll } from '../../engine/property.js';
-import { evaluationRequest, fixtureShapedBatch, mergeItem, type EvaluationsRequestShape } from '../../arbitraries/decision.js';
+import { mergeItem, type EvaluationsRequestShape } from '../../arbitraries/decision.js';
+import { shapedBatch, shapedRequest, vocabularyOf } from '../../arbitraries/vocabulary.js';
+import { DECISION_COVERAGE, decisionOutcomes } from '../lib/outcomes.js';
 import { validate, type ErrorCode } from '../../../schemas/decision.js';
 import { expectDecision, expectTypedError, isObject } from '../lib/expect.js';
 
@@ -53,12 +55,17 @@ const FAULTS: Fault[] = [
   { member: 'resource', value: { type: 'document', id: 42 }, at: '/resource/id', what: 'has a number as resource.id' },
 ];
 
+/** Batches aimed at the target's policy: the config file's vocabulary, else the zt-default fixture's. */
+const batches = (ctx: CheckContext) => shapedBatch(vocabularyOf(ctx.vocabulary));
+/** What the relations between decisions need to have been tested: permits and denies (issue 14 §3). */
+const relation = { outcomes: decisionOutcomes, coverage: DECISION_COVERAGE } as const;
+
 /** `body.evaluations[index]` breaks its shape on purpose; `pointer` is where a pe-zt PE must point (DEC-025). */
 interface InvalidItemBatch { body: EvaluationsRequestShape; index: number; pointer: string; what: string }
 
 /** A complete batch with one item made invalid: a member missing with no default, or of the wrong JSON type. */
-const invalidItemBatch: fc.Arbitrary<InvalidItemBatch> = fc
-  .tuple(fixtureShapedBatch, fc.nat(), fc.constantFrom(...FAULTS))
+const invalidItemBatch = (ctx: CheckContext): fc.Arbitrary<InvalidItemBatch> => fc
+  .tuple(batches(ctx), fc.nat(), fc.constantFrom(...FAULTS))
   .map(([batch, n, f]) => {
     const index = n % batch.evaluations.length;
     const { [f.member]: dflt, ...rest } = batch;
@@ -90,9 +97,10 @@ export const batchChecks: Check[] = [
     id: 'decision/batch/order-and-cardinality',
     title: 'A batch gets 200 and one boolean decision per item, in the order of the request',
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-020'],
+    ...relation,
     async run(ctx) {
       // The same items in another order must get the same decisions in that order.
-      const arb = fc.tuple(fixtureShapedBatch, fc.array(fc.nat(), { minLength: 8, maxLength: 8 })).map(([batch, keys]) => ({
+      const arb = fc.tuple(batches(ctx), fc.array(fc.nat(), { minLength: 8, maxLength: 8 })).map(([batch, keys]) => ({
         batch, order: batch.evaluations.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b),
       }));
       await forAll(ctx, arb, async ({ batch, order }) => {
@@ -111,8 +119,9 @@ export const batchChecks: Check[] = [
     id: 'decision/batch/item-equals-single',
     title: 'The decision of each item equals the single evaluation of the item merged with the defaults',
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-021'],
+    ...relation,
     async run(ctx) {
-      await forAll(ctx, fixtureShapedBatch, async (batch) => {
+      await forAll(ctx, batches(ctx), async (batch) => {
         const res = await postBatch(ctx, batch);
         const decisions = batchDecisions(res, `a batch of ${itemsN(batch.evaluations.length)}`, batch.evaluations.length);
         const singles = await singleDecisions(ctx, batch);
@@ -125,8 +134,9 @@ export const batchChecks: Check[] = [
     id: 'decision/batch/defaults-equal-explicit',
     title: 'A batch using defaults is decided like the same batch with every item written out',
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-021'],
+    ...relation,
     async run(ctx) {
-      await forAll(ctx, fixtureShapedBatch, async (batch) => {
+      await forAll(ctx, batches(ctx), async (batch) => {
         const n = batch.evaluations.length;
         const withDefaults = batchDecisions(await postBatch(ctx, batch), `a batch of ${itemsN(n)}`, n);
         const res = await postBatch(ctx, { evaluations: batch.evaluations.map((item) => mergeItem(batch, item)) });
@@ -141,8 +151,9 @@ export const batchChecks: Check[] = [
     id: 'decision/batch/no-evaluations-is-single',
     title: 'A batch without items, or with an empty evaluations array, is one evaluation of its top-level members',
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-022'],
+    ...relation,
     async run(ctx) {
-      await forAll(ctx, evaluationRequest, async (req) => {
+      await forAll(ctx, shapedRequest(vocabularyOf(ctx.vocabulary)), async (req) => {
         const single = expectDecision(await ctx.http.post(ctx.endpoints.evaluation, req));
         for (const [what, body] of [['without "evaluations"', req], ['with "evaluations": []', { ...req, evaluations: [] }]] as const) {
           const res = await postBatch(ctx, body);
@@ -159,8 +170,9 @@ export const batchChecks: Check[] = [
     id: 'decision/batch/short-circuit-semantics',
     title: 'deny_on_first_deny and permit_on_first_permit cut the execute_all answer after the deciding item',
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-020', 'DEC-023'],
+    ...relation,
     async run(ctx) {
-      await forAll(ctx, fixtureShapedBatch, async (batch) => {
+      await forAll(ctx, batches(ctx), async (batch) => {
         const n = batch.evaluations.length;
         const send = async (semantic: string) => {
           const res = await postBatch(ctx, { ...batch, options: { evaluations_semantic: semantic } });
@@ -184,8 +196,9 @@ export const batchChecks: Check[] = [
     id: 'decision/batch/invalid-item-never-permitted',
     title: 'An invalid item is never permitted: the whole batch gets a 4xx, or that item a false decision',
     kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-024'],
+    outcomes: decisionOutcomes,
     async run(ctx) {
-      await forAll(ctx, invalidItemBatch, async (b) => {
+      await forAll(ctx, invalidItemBatch(ctx), async (b) => {
         const res = await postBatch(ctx, b.body);
         if (res.status >= 400 && res.status <= 499) return;
         const rule = `an invalid item is never permitted: either the whole request gets a 4xx status or that item gets "decision": false (DEC-024); ${b.what}`;
@@ -199,8 +212,9 @@ export const batchChecks: Check[] = [
     id: 'decision/batch/per-item-error',
     title: 'Under execute_all an invalid item gets false with a typed context.error, and the other items are still evaluated',
     kind: 'property', class: 'pe-zt', keyword: 'MUST', requirements: ['DEC-025'],
+    outcomes: decisionOutcomes,
     async run(ctx) {
-      await forAll(ctx, invalidItemBatch, async (b) => {
+      await forAll(ctx, invalidItemBatch(ctx), async (b) => {
         const n = b.body.evaluations.length;
         const rule = `under execute_all an invalid item gets "decision": false with context.error (status 400, message, code and pointer into the batch), and the other items are still evaluated (DEC-025); ${b.what}`;
         const res = await postBatch(ctx, b.body);

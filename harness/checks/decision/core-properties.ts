@@ -9,6 +9,12 @@ import { invalidEvaluationRequest } from '../../arbitraries/decision.js';
 import { requestNestedTo, requestOfSize, reserialised, sampleRequest, withUnknownMembers } from '../../arbitraries/zt.js';
 import { answerOf, expectDecidedOrRejected, expectDecision, expectRejected, expectRequestIdEcho } from '../lib/expect.js';
 import { seededUuid } from '../lib/seeded-id.js';
+import { shapedRequest, vocabularyOf } from '../../arbitraries/vocabulary.js';
+import { DECISION_COVERAGE, decisionOutcomes } from '../lib/outcomes.js';
+
+/** Requests aimed at the target's policy, so that both decisions are seen (issue 14 §3). */
+const requests = (ctx: CheckContext) => shapedRequest(vocabularyOf(ctx.vocabulary));
+const relation = { outcomes: decisionOutcomes, coverage: DECISION_COVERAGE } as const;
 
 /** Invalid under AuthZEN itself, so that every AuthZEN PDP must refuse them. */
 const coreInvalid = invalidEvaluationRequest.filter((m) => m.class === 'authzen-core');
@@ -25,8 +31,9 @@ export const corePropertyChecks: Check[] = [
     id: 'decision/core/unknown-members-ignored',
     title: 'Unknown members at the top level and in subject, action and resource change neither the status nor the decision',
     kind: 'property', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-007'],
+    ...relation,
     async run(ctx) {
-      await forAll(ctx, withUnknownMembers, async ({ plain, injected, where }) => {
+      await forAll(ctx, withUnknownMembers(requests(ctx)), async ({ plain, injected, where }) => {
         const a = await ctx.http.post(ctx.endpoints.evaluation, plain);
         const b = await ctx.http.post(ctx.endpoints.evaluation, injected);
         const [plainAnswer, injectedAnswer] = [answerOf(a), answerOf(b)];
@@ -40,8 +47,9 @@ export const corePropertyChecks: Check[] = [
     id: 'decision/core/member-order-whitespace',
     title: 'Shuffled members and added whitespace change neither the status nor the decision',
     kind: 'property', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-008'],
+    ...relation,
     async run(ctx) {
-      await forAll(ctx, reserialised, async ({ request, text }) => {
+      await forAll(ctx, reserialised(requests(ctx)), async ({ request, text }) => {
         const a = await ctx.http.post(ctx.endpoints.evaluation, request);
         const b = await ctx.http.post(ctx.endpoints.evaluation, text);
         const [plainAnswer, reorderedAnswer] = [answerOf(a), answerOf(b)];

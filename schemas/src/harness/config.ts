@@ -40,6 +40,27 @@ export const ZtiConfigClassTarget = Type.Object({
   ca_file: Type.Optional(CaFile('Without it, the top-level ca_file.')),
 }, { additionalProperties: false, title: 'ZtiConfigClassTarget' });
 
+const VocabularyEntity = Type.Object({
+  type: Type.String({ minLength: 1 }),
+  id: Type.String({ minLength: 1 }),
+  properties: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+}, { additionalProperties: false, title: 'ZtiConfigVocabularyEntity' });
+
+export const ZtiConfigVocabulary = Type.Object({
+  subjects: Type.Optional(Type.Array(VocabularyEntity, { description: 'Subjects your policy knows, e.g. {"type": "user", "id": "alice"}.' })),
+  resources: Type.Optional(Type.Array(VocabularyEntity, { description: 'Resources your policy knows.' })),
+  actions: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Action names your policy decides on.' })),
+  requests: Type.Optional(Type.Array(Type.Object({
+    subject: VocabularyEntity,
+    action: Type.Object({ name: Type.String({ minLength: 1 }), properties: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false }),
+    resource: VocabularyEntity,
+    context: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }, { additionalProperties: false }), { description: 'Whole evaluation requests your policy permits: the generators build on them (and on variants that differ in one member) so that batches mix permits and denies.' })),
+}, {
+  additionalProperties: false, title: 'ZtiConfigVocabulary',
+  description: 'The names of your policy, for the policy-agnostic properties: without them generated requests seldom hit a permit, and a property that only ever sees one decision cannot show a merge or ordering fault (it warns).',
+});
+
 export const ZtiConfig = Type.Object({
   zti_config: Type.Literal('1.0'),
   target: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', description: 'Base URL of the endpoint under test (as --target).' })),
@@ -51,6 +72,7 @@ export const ZtiConfig = Type.Object({
   expected_failures: Type.Optional(Type.String({ minLength: 1, description: 'Baseline file, relative to this file (as --expected-failures).' })),
   auth: Type.Optional(Auth('How the harness authenticates to the target. Secrets are named by environment variable only.')),
   ca_file: Type.Optional(CaFile('Custom CA of the target (as --ca).')),
+  vocabulary: Type.Optional(ZtiConfigVocabulary),
   targets: Type.Optional(Type.Record(
     Type.String({ pattern: `^(${CONFORMANCE_CLASSES.join('|')})$` }), ZtiConfigClassTarget,
     { additionalProperties: false, description: `A target of its own for some conformance classes, keyed by class name (${CONFORMANCE_CLASSES.join(', ')}); a class without an entry is tested at the top-level target.` },
@@ -68,3 +90,4 @@ export const ZtiConfig = Type.Object({
 export type ZtiConfig = Static<typeof ZtiConfig>;
 export type ZtiConfigAuth = NonNullable<ZtiConfig['auth']>;
 export type ZtiConfigClassTarget = Static<typeof ZtiConfigClassTarget>;
+export type ZtiConfigVocabulary = Static<typeof ZtiConfigVocabulary>;

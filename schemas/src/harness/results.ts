@@ -33,6 +33,7 @@ export const CheckResult = Type.Object({
   verdict: Type.Union(VERDICTS.map((v) => Type.Literal(v))),
   message: Type.Optional(Type.String()),
   cases: Type.Integer({ minimum: 0 }),
+  exercised: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'What the check saw its target answer, by outcome, e.g. {"permit": 41, "deny": 230} for a decision property: a property that saw only one outcome of those it needs is a warning, not a pass.' })),
   duration_ms: Type.Number(),
   failure: Type.Optional(Type.Object({
     message: Type.String(),
