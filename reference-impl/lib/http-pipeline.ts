@@ -1,5 +1,5 @@
 // The request pipeline shared by every endpoint of the reference PE, in the order the
-// checks answer: 404 unknown path, 405 wrong method, 401 no or bad token, 415 media type,
+// checks answer: 404 unknown path, 405 wrong method, 401 no or bad token, 400 unsupported_media_type (DEC-073),
 // 413 size, then the endpoint's own 400s. Routing comes before authentication on purpose:
 // which paths exist is public (the discovery document lists them), and the body is never
 // read for an unauthenticated caller. Whatever goes wrong, the answer is a typed error

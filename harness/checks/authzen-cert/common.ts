@@ -54,8 +54,10 @@ export const commonChecks: Check[] = [
         expect400(await evaluate(ctx, body), what, 'c-2-4-6', 'DEC-098');
       }
       ctx.countCase();
-      // DEC-098: the scenario asks for 400; 415 (RFC 9110 Section 15.5.16, our DEC-073) is accepted too, see docs/interop/authzen-cert.md.
-      expect400(await evaluate(ctx, JSON.stringify(RULE_1), { 'content-type': 'text/plain' }), 'a valid request sent with Content-Type text/plain', 'c-2-4-3', 'DEC-098', [415]);
+      // DEC-098: the scenario asks for 400 exactly; 415, HTTP's own status for it (RFC 9110 Section 15.5.16), does not certify.
+      const wrongType = await evaluate(ctx, JSON.stringify(RULE_1), { 'content-type': 'text/plain' });
+      if (wrongType.status === 415) fail(wrongType, 'c-2-4-3: the certification scenario requires "HTTP 400 when the request Content-Type is not application/json" (DEC-098); a valid request sent with Content-Type text/plain got 415, which RFC 9110 allows but the scenario does not', { status: 400 });
+      expect400(wrongType, 'a valid request sent with Content-Type text/plain', 'c-2-4-3', 'DEC-098');
       ctx.countCase();
       expect400(await evaluate(ctx, '{"subject": {"type": "user", "id": "alice"}, "action": '), 'a body that is not valid JSON', 'c-2-4-4', 'DEC-098');
       ctx.countCase();

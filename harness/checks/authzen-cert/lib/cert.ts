@@ -46,9 +46,8 @@ export async function evaluate(ctx: CheckContext, body: unknown, headers?: Recor
 }
 
 /** c-2-4, c-4-7, c-5-3: HTTP 400 exactly (a 4xx other than 400 is not what the scenario asks for), and no decision. */
-export function expect400(res: HttpResponse, what: string, id: string, requirement: string, also: readonly number[] = []): void {
-  const ok = [400, ...also];
-  if (!ok.includes(res.status)) fail(res, `${id}: ${what} must get HTTP ${ok.join(' or ')} (${requirement}), got ${res.status}`, { status: 400 });
+export function expect400(res: HttpResponse, what: string, id: string, requirement: string): void {
+  if (res.status !== 400) fail(res, `${id}: ${what} must get HTTP 400 (${requirement}), got ${res.status}`, { status: 400 });
   if (isObject(res.json) && 'decision' in res.json) fail(res, `${id}: ${what} is rejected, so its answer carries no "decision" (DEC-077)`, { status: 400 });
 }
 
