@@ -35,6 +35,7 @@ const PINNED: Record<string, 'pass' | 'fail' | 'warn'> = {
   'decision/core/malformed-never-decided': 'pass',
   'decision/core/member-order-whitespace': 'pass',
   'decision/core/missing-member-400': 'pass',
+  'decision/core/request-id-carried': 'fail',
   'decision/core/request-id-echo': 'warn',
   'decision/core/unknown-members-ignored': 'fail',
   'decision/core/valid-requests-decided': 'pass',
@@ -73,7 +74,8 @@ const CAUSE: Record<string, RegExp> = {
   'scenario/decision/core/unknown-members-ignored': /unknown field/,
   // No evaluations array, or an empty one: Cerbos demands at least one item.
   'scenario/decision/zt/batch-without-items-is-single': /must contain at least 1 item/,
-  // No request identifier in the response.
+  // No request identifier in the response, in no header and no body member (AuthZEN 1.0 §10.1.3: a MUST).
+  'decision/core/request-id-carried': /carries it in no header and no body member/,
   'decision/core/request-id-echo': /got no header/,
   'scenario/decision/core/request-id-echoed': /x-request-id.*got no such header/,
 };

@@ -34,7 +34,7 @@ export function requestListener(opts: PipelineOptions): RequestListener {
   };
 
   return (req, res) => {
-    // DEC-010, DEC-078: echoed on every answer; none is made up when absent.
+    // DEC-012, DEC-013, DEC-078: echoed on every answer; none is made up when absent.
     // node joins repeated X-Request-ID headers with ", " into one string.
     const rid = req.headers['x-request-id'];
     const requestId = Array.isArray(rid) ? rid.join(', ') : rid;

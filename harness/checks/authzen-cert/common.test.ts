@@ -22,6 +22,8 @@ const TRIPS: Trip[] = [
   { check: 'authzen-cert/c-2-4', breakage: { name: 'answers 415 to a Content-Type other than application/json', response: (res, req) => (req.headers['content-type'] === 'text/plain' ? { ...res, status: 415 } : res) } },
   { check: 'authzen-cert/c-2-4', breakage: { name: 'answers 406 to a Content-Type other than application/json', response: (res, req) => (req.headers['content-type'] === 'text/plain' ? { ...res, status: 406 } : res) } },
   { check: 'authzen-cert/c-2-5', breakage: dropsHeader('x-request-id') },
+  { check: 'authzen-cert/c-2-5', breakage: { name: 'drops X-Request-ID on errors', response: (res) => (res.status >= 400 ? { ...res, headers: Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== 'x-request-id')) } : res) } },
+  { check: 'authzen-cert/c-2-5', breakage: { name: 'truncates X-Request-ID', response: (res) => (res.headers['x-request-id'] ? { ...res, headers: { ...res.headers, 'x-request-id': res.headers['x-request-id'].slice(0, 8) } } : res) } },
   { check: 'authzen-cert/c-2-6', breakage: flaky },
 ];
 

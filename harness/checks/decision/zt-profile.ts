@@ -10,7 +10,7 @@ import { forAll } from '../../engine/property.js';
 import { ZT_TYPED_POINTERS, evaluationsRequest, fixtureShapedRequest, setAt, type EvaluationRequestShape } from '../../arbitraries/decision.js';
 import { distinctRequests, durationRequest, sampleRequest } from '../../arbitraries/zt.js';
 import { expectDecision, expectRejected, expectTypedError, expectWellFormedZt, faultPointer, isObject, ztiOf } from '../lib/expect.js';
-import { requestIdEcho } from './core-properties.js';
+import { requestIdEchoOnSuccess } from './request-id.js';
 
 /** The members of context.zti that the ttl and determinism checks read; DEC-050 when absent. */
 function outcomeAndTtl(res: HttpResponse): { outcome: string; ttl: number; maxDurations: number[]; decisionId: unknown } {
@@ -40,7 +40,7 @@ export const ztProfileChecks: Check[] = [
     id: 'decision/zt/request-id-echo',
     title: 'A successful response echoes the X-Request-ID of its request',
     kind: 'structural', class: 'pe-zt', keyword: 'MUST', requirements: ['DEC-011'],
-    run: requestIdEcho('DEC-011'),
+    run: requestIdEchoOnSuccess,
   },
   {
     id: 'decision/zt/context-well-formed',

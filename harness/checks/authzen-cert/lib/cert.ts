@@ -17,6 +17,8 @@ export const RECORD_1_ACTIVE = { ...RECORD_1, properties: { status: 'active' } }
 export const RECORD_2_ARCHIVED = { ...RECORD_2, properties: { status: 'archived' } };
 export const READ = { name: 'read' };
 export const WRITE = { name: 'write' };
+/** What request-identification probes name (c-2-5, c-5 item 4): decision rule 1's entities. */
+export const CERT_ENTITIES = { subject: ALICE, action: READ, resource: RECORD_1 };
 /** The optional context of c-2-2-3, c-4-2-2, c-4-3-2 and c-4-4-2: it never changes a fixture answer (c-1-6). */
 export const CONTEXT = { time: '2025-06-27T18:03-07:00', ip: '192.168.1.1' };
 
