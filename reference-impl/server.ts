@@ -22,6 +22,7 @@ import { evaluationEndpoint } from './decision/evaluation-endpoint.js';
 import { evaluationsEndpoint } from './decision/evaluations-endpoint.js';
 import { ZTI_LIMITS } from './decision/limits.js';
 import { PageTokens } from './decision/page-token.js';
+import { plainAnswer, plainMetadata } from './decision/plain-authzen.js';
 import { loadPolicies } from './decision/policy-store.js';
 import { searchEndpoint } from './decision/search-endpoint.js';
 
@@ -67,6 +68,8 @@ export interface PeOptions {
    * accepted only when `tokens` are given; none is generated.
    */
   tls?: PeTlsOptions;
+  /** Answer as a plain AuthZEN 1.0 PDP: no context.zti, no zti_limits, no pe-zt capability (`zti serve --plain`). */
+  plain?: boolean;
 }
 
 export interface PeTlsOptions {
@@ -112,13 +115,16 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
   let boundHost = host;
+  // --plain: the same decisions, without the pe-zt members (reference-impl/decision/plain-authzen.ts).
+  const plain = <A>(handle: (a: A) => string) => (opts.plain ? (a: A) => plainAnswer(handle(a)) : handle);
+  const discovery = discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', limits);
   const routes = new Map<string, Route>([
-    [PATHS.evaluation, { method: 'POST', handle: evaluationEndpoint(decider) }],
-    [PATHS.evaluations, { method: 'POST', handle: evaluationsEndpoint(decider, requestBudgetMs) }],
+    [PATHS.evaluation, { method: 'POST', handle: plain(evaluationEndpoint(decider)) }],
+    [PATHS.evaluations, { method: 'POST', handle: plain(evaluationsEndpoint(decider, requestBudgetMs)) }],
     [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
     [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
     [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],
-    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', limits) }],
+    [PATHS.discovery, { method: 'GET', handle: opts.plain ? (req) => plainMetadata(discovery(req)) : discovery }],
   ]);
 
   const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;

@@ -37,7 +37,8 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--scenarios', 'also run the scenario vectors of --fixture against the target')
     .option('--fixture <name>', 'the fixture the target has loaded (embedded default: zt-default)')
     .option('--vectors <dir>', 'scenario vectors directory (default: the bundled vectors/)')
-    .option('--authzen-vectors <file>', 'also run an AuthZEN interop decisions file ({evaluation:[…], evaluations:[…]})')
+    .option('--authzen-vectors <file>', 'also run an AuthZEN interop vector file as it is (Todo, gateway, search, IdP: {evaluation:[…], evaluations:[…], search:[…]})')
+    .option('--authzen-comparison <how>', 'how --authzen-vectors cases are compared: decisions (default: decisions and result sets) or exact (as the official runners, predicting their count)')
     .option('--replay <token>', 'rerun exactly one failing case: the token (CHECK@SEED[:PATH]) printed after "replay:"')
     .option('--transcript <file>', 'write every HTTP exchange of every case as NDJSON (schemas/json/harness/transcript.schema.json)')
     .option('--html <file>', 'write a self-contained HTML report with the full transcript of each case')
@@ -53,7 +54,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .description('run the reference PE (AuthZEN + zero-trust profile) on 127.0.0.1')
     .option('--port <n>', 'port, 0 = any free port', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--fixture <name>', 'bundled fixture to load (zt-default, authzen-todo)')
+    .option('--fixture <name>', 'bundled fixture to load (zt-default, authzen-todo, authzen-gateway, authzen-search, authzen-idp, authzen-cert)')
     .option('--policies <dir>', 'directory of Cedar policy files (with --entities)')
     .option('--entities <file>', 'Cedar entities JSON file (with --policies)')
     .option('--issuer <url>', 'policy_decision_point to publish (default: http://<listen address>, or the loopback name the client used); set it when the PE is reached under another name')
@@ -63,6 +64,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--client-ca <file>', 'turn on mTLS: a client certificate issued by this PEM CA authenticates the PEP (bearer tokens only if $ZTI_PE_TOKENS is set)')
     .option('--dev-tls', 'HTTPS and mTLS with a throwaway CA, server and client certificate written to a temporary directory (printed)')
     .addOption(new Option('--no-auth', 'accept unauthenticated PEPs (for AuthZEN interop runners; never in production)'))
+    .option('--plain', 'answer as a plain AuthZEN 1.0 PDP: no context.zti, no zti_limits, pe-zt not claimed (for AuthZEN interop runners, which compare answers as exact JSON)')
     .action(async (flags: Parameters<typeof serveCommand>[0]) => {
       const stop = await serveCommand(flags);
       serving = true;

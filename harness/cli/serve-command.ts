@@ -24,6 +24,8 @@ export interface ServeFlags {
   tlsKey?: string;
   clientCa?: string;
   devTls?: boolean;
+  /** Plain AuthZEN 1.0 answers, without the zero-trust members (for the official interop runners). */
+  plain?: boolean;
 }
 
 export async function serveCommand(flags: ServeFlags, out: (s: string) => void = (s) => process.stderr.write(s)): Promise<() => Promise<void>> {
@@ -42,10 +44,11 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
     ...(flags.entities ? { entitiesFile: flags.entities } : {}),
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
     ...(tls ? { tls } : {}),
-    tokens, noAuth: flags.auth === false,
+    tokens, noAuth: flags.auth === false, plain: flags.plain === true,
   });
   const mtls = tls?.requireClientCert === true && flags.auth !== false;
   out(`zti serve: reference PE listening on ${pe.url}\n`);
+  if (flags.plain) out('  --plain: plain AuthZEN 1.0 answers (no context.zti, no zti_limits, pe-zt not claimed)\n');
   if (flags.auth === false) out('  PEP authentication is OFF (--no-auth): every caller may ask for decisions.\n');
   else if (mtls) out(`  PEPs authenticate with a client certificate of the CA${tokens.length ? ` or one of ${tokens.length} bearer token(s) from $${envName}` : ''} (mTLS)\n`);
   else if (tokens.length === 0) out(`  no tokens in $${envName}; generated one for this run:\n  ZTI_TOKEN=${pe.tokens[0]!}\n`);

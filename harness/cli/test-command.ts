@@ -14,7 +14,7 @@ import { toJUnit } from '../reporters/junit.js';
 import { loadVectorFiles } from '../vectors/load.js';
 import { formatVectorError } from '../vectors/vector-error.js';
 import { scenarioChecks } from '../vectors/scenario-checks.js';
-import { authzenInteropChecks } from '../vectors/authzen-interop.js';
+import { INTEROP_COMPARISONS, authzenInteropChecks, type InteropComparison } from '../vectors/authzen-interop.js';
 import { shrunkVector, vectorFilePath } from '../vectors/record.js';
 import { resolveAuth } from './auth.js';
 import { configAuth, findConfig, loadConfig, resolveClassTargets, resolveTls, type LoadedConfig } from './config.js';
@@ -48,6 +48,8 @@ export interface TestFlags {
   fixture?: string;
   vectors?: string;
   authzenVectors?: string;
+  /** How --authzen-vectors cases are compared: decisions (default) or exact (as the official runners). */
+  authzenComparison?: string;
   /** A replay token (CHECK@SEED[:PATH]) printed for a failure: rerun exactly that case. */
   replay?: string;
   /** Write every exchange as NDJSON (schemas/json/harness/transcript.schema.json). */
@@ -110,8 +112,14 @@ export function selectChecks(flags: TestFlags, fixture: string | undefined): Che
     if (errors.length) throw new UsageError(`vector files are invalid:\n${errors.map((e) => `  ${formatVectorError(e)}`).join('\n')}`);
     checks.push(...scenarioChecks(vectors.filter((v) => v.vector.fixture === null || v.vector.fixture === fixture)));
   }
-  if (flags.authzenVectors) checks.push(...authzenInteropChecks(flags.authzenVectors));
+  if (flags.authzenVectors) checks.push(...authzenInteropChecks(flags.authzenVectors, interopComparison(flags.authzenComparison)));
   return checks;
+}
+
+function interopComparison(value: string | undefined): InteropComparison {
+  if (value === undefined) return 'decisions';
+  if (!(INTEROP_COMPARISONS as readonly string[]).includes(value)) throw new UsageError(`--authzen-comparison must be one of ${INTEROP_COMPARISONS.join(', ')}, got "${value}"`);
+  return value as InteropComparison;
 }
 
 /** The flags with the config file's settings filled in where no flag is given (flags win). */
@@ -153,6 +161,8 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   const classes = parseClasses(flags.classes);
   if (flags.fixture && !fixtureExists(flags.fixture)) throw new UsageError(`--fixture: no fixture "${flags.fixture}" under ${path.join(VECTORS_DIR, 'fixtures')}`);
   if (flags.authzenVectors && !fs.existsSync(flags.authzenVectors)) throw new UsageError(`--authzen-vectors: ${flags.authzenVectors} does not exist`);
+  if (flags.authzenComparison !== undefined && !flags.authzenVectors) throw new UsageError('--authzen-comparison says how --authzen-vectors cases are compared; give --authzen-vectors FILE too');
+  if (flags.authzenVectors) out(`AuthZEN interop file ${flags.authzenVectors}: comparison ${interopComparison(flags.authzenComparison)}${flags.authzenComparison === 'exact' ? ' (as the official runners compare: the count predicts theirs)' : ' (decisions and result sets; --authzen-comparison exact predicts the official runners\' count)'}\n`);
   const embedded = flags.target === undefined;
   if (flags.levels !== undefined && flags.profile === undefined) throw new UsageError('--levels selects levels of a --profile; give --profile authzen-cert');
   const profileRun = flags.profile === undefined ? undefined : resolveProfile(flags.profile, flags.levels);

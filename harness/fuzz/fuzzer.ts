@@ -100,7 +100,7 @@ export class MessageSource {
 
 interface BigMessage extends FuzzMessage { chunked?: boolean }
 
-/** The 10 MB bodies: declared by Content-Length (413 before reading), streamed chunked (413 while reading), wrong type (415). */
+/** The 10 MB bodies: declared by Content-Length (413 before reading), streamed chunked (413 while reading), wrong type (400 unsupported_media_type, DEC-073). */
 export function bigMessage(endpoint: EndpointName, k: number): BigMessage {
   const text = `{"subject":{"type":"user","id":"${'a'.repeat(TEN_MB)}"},"action":{"name":"read"},"resource":{"type":"document","id":"x"},"evaluations":[]}`;
   switch (k % 3) {

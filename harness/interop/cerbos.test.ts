@@ -35,6 +35,7 @@ const PINNED: Record<string, 'pass' | 'fail' | 'warn'> = {
   'decision/core/malformed-never-decided': 'pass',
   'decision/core/member-order-whitespace': 'pass',
   'decision/core/missing-member-400': 'pass',
+  'decision/core/request-id-carried': 'fail',
   'decision/core/request-id-echo': 'warn',
   'decision/core/unknown-members-ignored': 'fail',
   'decision/core/valid-requests-decided': 'pass',
@@ -73,7 +74,8 @@ const CAUSE: Record<string, RegExp> = {
   'scenario/decision/core/unknown-members-ignored': /unknown field/,
   // No evaluations array, or an empty one: Cerbos demands at least one item.
   'scenario/decision/zt/batch-without-items-is-single': /must contain at least 1 item/,
-  // No request identifier in the response.
+  // No request identifier in the response, in no header and no body member (AuthZEN 1.0 §10.1.3: a MUST).
+  'decision/core/request-id-carried': /carries it in no header and no body member/,
   'decision/core/request-id-echo': /got no header/,
   'scenario/decision/core/request-id-echoed': /x-request-id.*got no such header/,
 };
@@ -175,7 +177,7 @@ const CERT_CAUSE: Record<string, RegExp> = {
   'authzen-cert/c-2-2-9': /unknown field \\?"foo\\?"/,
   'authzen-cert/c-5-5': /unknown field \\?"x_cert_unknown\\?"/,
   // Another Content-Type: Cerbos decides a text/plain body as if it were JSON.
-  'authzen-cert/c-2-4': /c-2-4-3: a valid request sent with Content-Type text\/plain must get HTTP 400 or 415 \(DEC-098\), got 200/,
+  'authzen-cert/c-2-4': /c-2-4-3: a valid request sent with Content-Type text\/plain must get HTTP 400 \(DEC-098\), got 200/,
   // No X-Request-ID in any response.
   'authzen-cert/c-2-5': /c-2-5-1: .*got no header/,
   'authzen-cert/c-5-4': /c-5 \(4\): .*got no header/,

@@ -80,7 +80,7 @@ describe('toHtml', () => {
 
   it('lists requirement IDs alone when no spec is given', () => {
     const html = toHtml(reference);
-    expect(html).toContain('<span class="req"><code>DEC-010</code></span>');
+    expect(html).toContain('<span class="req"><code>DEC-012</code></span>');
     expect(html).not.toContain('class="req-text"');
   });
 

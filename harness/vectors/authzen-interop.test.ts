@@ -57,23 +57,54 @@ describe('authzenInteropChecks', () => {
     const results = await verdicts(pe.url, authzenInteropChecks(file), { classes: ['authzen-core', 'authzen-batch'] });
     const single = results.get('authzen-interop/evaluation/0');
     expect(single?.verdict).toBe('fail');
-    expect(single?.message).toMatch(/wrong\.json \/evaluation\/0: .*expected "decision": true, got false/);
+    expect(single?.message).toMatch(/wrong\.json \/evaluation\/0 \(decisions comparison\): .*expected "decision": true, got false/);
     expect(single?.failure?.curl).toMatch(/can_create_todo/);
     const batch = results.get('authzen-interop/evaluations/0');
     expect(batch?.verdict).toBe('fail');
     expect(batch?.message).toMatch(/expected the batch decisions \[true,true\], got \[true\]/);
   });
 
-  it('proves DEC-001 for single cases under authzen-core and DEC-020/DEC-021 for batches under authzen-batch', () => {
+  it('proves DEC-001 for single cases under authzen-core, DEC-020/DEC-021 for batches under authzen-batch and DEC-030 for searches under authzen-search', () => {
     const file = writeFile('one-each.json', {
-      evaluation: [{ request: ask(RICK, 'can_read_user', { type: 'user', id: 'beth@the-smiths.com' }), expected: true }],
+      evaluation: [
+        { request: ask(RICK, 'can_read_user', { type: 'user', id: 'beth@the-smiths.com' }), expected: true },
+        { request: { subject: { type: 'user' }, action: { name: 'view' }, resource: { type: 'record', id: '101' } }, expected: { results: [] } },
+      ],
       evaluations: [{ request: { subject: { type: 'user', id: RICK }, action: { name: 'can_read_todos' }, evaluations: [] }, expected: [] }],
-      search: { ignored: true },
+      search: [{ request: { subject: { type: 'user', id: 'alice' }, action: { name: 'delete' }, resource: { type: 'record' } }, expected: { results: [] } }],
+      other: { ignored: true },
     });
     expect(authzenInteropChecks(file).map((c) => [c.id, c.class, c.requirements.join(',')])).toEqual([
       ['authzen-interop/evaluation/0', 'authzen-core', 'DEC-001'],
+      ['authzen-interop/evaluation/1', 'authzen-search', 'DEC-030'],
       ['authzen-interop/evaluations/0', 'authzen-batch', 'DEC-020,DEC-021'],
+      ['authzen-interop/search/0', 'authzen-search', 'DEC-030'],
     ]);
+  });
+
+  it('compares search results as a set, order aside, and under exact as each official runner does', async () => {
+    const search = await startReferencePe({ port: 0, fixture: 'authzen-search', noAuth: true });
+    try {
+      const request = { subject: { type: 'user', id: 'alice' }, action: { name: 'delete' }, resource: { type: 'record' } };
+      const found = ['119', '101', '113', '107'].map((id) => ({ type: 'record', id }));
+      const file = writeFile('search.json', { search: [{ request, expected: { results: found } }, { request, expected: { results: found.slice(1) } }] });
+      for (const comparison of ['decisions', 'exact'] as const) {
+        const results = await verdicts(search.url, authzenInteropChecks(file, comparison), { classes: ['authzen-search'] });
+        expect(results.get('authzen-interop/search/0')?.verdict, explain(results)).toBe('pass');
+        expect(results.get('authzen-interop/search/1')?.verdict).toBe('fail');
+      }
+      // The Search runner's files ("evaluation" cases) compare each result as JSON; the IdP runner's ("search") only counts them.
+      const titled = found.map((r) => ({ ...r, title: 'x' }));
+      const extra = writeFile('extra.json', { evaluation: [{ request, expected: { results: titled } }], search: [{ request, expected: { results: titled } }] });
+      const strict = await verdicts(search.url, authzenInteropChecks(extra, 'exact'), { classes: ['authzen-search'] });
+      expect(strict.get('authzen-interop/evaluation/0')?.verdict).toBe('fail');
+      expect(strict.get('authzen-interop/evaluation/0')?.message).toMatch(/the Search runner would report FAIL/);
+      expect(strict.get('authzen-interop/search/0')?.verdict).toBe('pass');
+      const loose = await verdicts(search.url, authzenInteropChecks(extra, 'decisions'), { classes: ['authzen-search'] });
+      expect(loose.get('authzen-interop/evaluation/0')?.verdict).toBe('fail'); // the expected results name a title the PE's results lack
+    } finally {
+      await search.close();
+    }
   });
 
   it('refuses a file whose case has no boolean expectation, naming the pointer and the fix', () => {

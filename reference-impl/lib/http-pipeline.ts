@@ -1,5 +1,5 @@
 // The request pipeline shared by every endpoint of the reference PE, in the order the
-// checks answer: 404 unknown path, 405 wrong method, 401 no or bad token, 415 media type,
+// checks answer: 404 unknown path, 405 wrong method, 401 no or bad token, 400 unsupported_media_type (DEC-073),
 // 413 size, then the endpoint's own 400s. Routing comes before authentication on purpose:
 // which paths exist is public (the discovery document lists them), and the body is never
 // read for an unauthenticated caller. Whatever goes wrong, the answer is a typed error
@@ -35,7 +35,7 @@ export function requestListener(opts: PipelineOptions): RequestListener {
   };
 
   return (req, res) => {
-    // DEC-010, DEC-078: echoed on every answer; none is made up when absent.
+    // DEC-012, DEC-013, DEC-078: echoed on every answer; none is made up when absent.
     // node joins repeated X-Request-ID headers with ", " into one string.
     const rid = req.headers['x-request-id'];
     const requestId = Array.isArray(rid) ? rid.join(', ') : rid;

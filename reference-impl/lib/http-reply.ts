@@ -1,5 +1,5 @@
 // Writing answers: every response is application/json with an exact Content-Length and
-// echoes X-Request-ID (DEC-010 on success, DEC-078 on errors).
+// echoes X-Request-ID in the header (DEC-011, DEC-012, DEC-013 on success; DEC-078 on errors).
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { HttpError } from '../errors.js';
 

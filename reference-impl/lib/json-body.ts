@@ -1,5 +1,5 @@
 // Reading and parsing a request body under the pe-zt limits, in the order the errors are
-// reported: media type (415), size (413), then empty, UTF-8, depth and syntax (400
+// reported: media type (400 unsupported_media_type, DEC-073), size (413), then empty, UTF-8, depth and syntax (400
 // invalid_json), then "not an object" (400 invalid_request).
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../errors.js';

@@ -129,7 +129,7 @@ export interface VectorManifest {
   }[];
 }
 /**
- * An OpenID AuthZEN interop decisions file: requests with the decisions a PDP loaded with the scenario answers.
+ * An OpenID AuthZEN interop vector file: requests with the decisions, or search results, a PDP loaded with the scenario answers.
  */
 export interface AuthzenInteropFile {
   /**
@@ -140,6 +140,10 @@ export interface AuthzenInteropFile {
    * Cases for POST /access/v1/evaluations.
    */
   evaluations?: AuthzenInteropEvaluationsCase[];
+  /**
+   * Resource search cases (the IdP scenario's file): POST /access/v1/search/resource.
+   */
+  search?: AuthzenInteropSearchCase[];
   [k: string]: unknown;
 }
 export interface AuthzenInteropEvaluationCase {
@@ -150,9 +154,18 @@ export interface AuthzenInteropEvaluationCase {
     [k: string]: unknown;
   };
   /**
-   * The decision a conformant PDP loaded with the scenario answers.
+   * A decision, or (in the Search scenario's files) the results of the search the request is.
    */
-  expected: boolean;
+  expected: boolean | AuthzenInteropSearchExpected;
+  [k: string]: unknown;
+}
+export interface AuthzenInteropSearchExpected {
+  /**
+   * The entities (type and id) or actions (name) the search finds, in any order.
+   */
+  results: {
+    [k: string]: unknown;
+  }[];
   [k: string]: unknown;
 }
 export interface AuthzenInteropEvaluationsCase {
@@ -167,6 +180,25 @@ export interface AuthzenInteropEvaluationsCase {
    */
   expected: {
     decision: boolean;
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
+export interface AuthzenInteropSearchCase {
+  /**
+   * The request body, sent as it is.
+   */
+  request: {
+    [k: string]: unknown;
+  };
+  expected: AuthzenInteropSearchExpected1;
+  [k: string]: unknown;
+}
+export interface AuthzenInteropSearchExpected1 {
+  /**
+   * The entities (type and id) or actions (name) the search finds, in any order.
+   */
+  results: {
     [k: string]: unknown;
   }[];
   [k: string]: unknown;

@@ -1,6 +1,6 @@
 // The AuthZEN core properties pass against the reference PE, and each is tripped by a PE
 // broken in the way it is about (STYLE.md: a check no broken variant trips is suspect).
-import { dropsHeader, jsonBody, withJson, type ProxyRequest } from '../../test-support/broken-target.js';
+import { jsonBody, withJson, type ProxyRequest } from '../../test-support/broken-target.js';
 import { describeCheckSuite, type Trip } from '../../test-support/check-suite.js';
 import { corePropertyChecks } from './core-properties.js';
 
@@ -45,7 +45,6 @@ const BREAKAGES: Trip[] = [
       ? withJson({ status: 400, headers: req.headers, body: Buffer.alloc(0) }, { error: 'invalid_json', error_description: 'unexpected whitespace' })
       : req),
   } },
-  { check: 'decision/core/request-id-echo', breakage: dropsHeader('x-request-id', 'drops X-Request-ID') },
   { check: 'decision/core/malformed-never-decided', breakage: {
     name: 'permits a request missing a required member (it never checks them)',
     request: (req) => {

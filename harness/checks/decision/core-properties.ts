@@ -1,8 +1,8 @@
 // AuthZEN core: properties of a single evaluation that hold whatever the target's policy
 // (spec/decision.md 1.3 and 1.8): unknown members and member order change nothing, request
-// IDs are echoed, the media type is enforced, and no malformed or hostile input is decided,
+// IDs are in request-id.ts, and no malformed or hostile input is decided,
 // crashes the PE or cuts the connection.
-import type { Check, CheckContext } from '../../engine/check.js';
+import type { Check } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/failure.js';
 import { forAll } from '../../engine/property.js';
 import { invalidEvaluationRequest } from '../../arbitraries/decision.js';
@@ -60,12 +60,6 @@ export const corePropertyChecks: Check[] = [
     },
   },
   {
-    id: 'decision/core/request-id-echo',
-    title: 'A successful response echoes the X-Request-ID of its request (AuthZEN: RECOMMENDED)',
-    kind: 'structural', class: 'authzen-core', keyword: 'SHOULD', requirements: ['DEC-010'],
-    run: requestIdEcho('DEC-010'),
-  },
-  {
     id: 'decision/core/malformed-never-decided',
     title: 'Malformed and hostile bodies never get a 5xx, an aborted connection or a decision',
     kind: 'property', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-005', 'DEC-076', 'DEC-077'],
@@ -81,16 +75,3 @@ export const corePropertyChecks: Check[] = [
     },
   },
 ];
-
-/** DEC-010 (AuthZEN: the header is RECOMMENDED) and DEC-011 (pe-zt: MUST) check the same thing. */
-export function requestIdEcho(requirement: 'DEC-010' | 'DEC-011'): (ctx: CheckContext) => Promise<void> {
-  return async (ctx) => {
-    // AuthZEN 1.0, Transport, Request Identification: the value is an arbitrary string; send a UUID and one with punctuation and a space.
-    for (const id of [seededUuid(ctx, 'uuid'), `zti.${seededUuid(ctx, 'punctuated').slice(0, 8)}_~-+/=:;@ ${ctx.seed}`]) {
-      ctx.countCase();
-      const res = await ctx.http.post(ctx.endpoints.evaluation, sampleRequest(), { headers: { 'x-request-id': id } });
-      expectDecision(res);
-      expectRequestIdEcho(res, id, 'a decided request', requirement);
-    }
-  };
-}

@@ -70,17 +70,21 @@ const BREAKAGES: Trip[] = [
     name: 'points a non-object body at "/" instead of ""',
     response: rewriteErrors((b) => (b.pointer === '' ? { ...b, pointer: '/' } : b)),
   } },
-  { check: 'decision/errors/content-type-415', breakage: {
+  { check: 'decision/errors/unsupported-media-type', breakage: {
     name: 'accepts text/plain',
     request: (req) => ({ ...req, headers: { ...req.headers, 'content-type': 'application/json' } }),
   } },
-  { check: 'decision/errors/content-type-415', breakage: {
+  { check: 'decision/errors/unsupported-media-type', breakage: {
     name: 'refuses application/json; charset=utf-8',
-    request: (req) => (/charset=utf-8/i.test(req.headers['content-type'] ?? '') ? typed(415, { error: 'unsupported_media_type', error_description: 'no parameters' }) : req),
+    request: (req) => (/charset=utf-8/i.test(req.headers['content-type'] ?? '') ? typed(400, { error: 'unsupported_media_type', error_description: 'no parameters' }) : req),
   } },
-  { check: 'decision/errors/content-type-415', breakage: {
-    name: 'answers 400 to a wrong media type',
-    response: (res) => (res.status === 415 ? withJson({ ...res, status: 400 }, { error: 'invalid_request', error_description: 'bad content type' }) : res),
+  { check: 'decision/errors/unsupported-media-type', breakage: {
+    name: 'answers 400 invalid_request to a wrong media type',
+    response: rewriteErrors((b) => (b.error === 'unsupported_media_type' ? { ...b, error: 'invalid_request' } : b)),
+  } },
+  { check: 'decision/errors/unsupported-media-type', breakage: {
+    name: 'answers 415 to a wrong media type, as RFC 9110 would have it',
+    response: (res) => (jsonBody(res.body) !== undefined && isRecord(jsonBody(res.body)) && (jsonBody(res.body) as Json).error === 'unsupported_media_type' ? { ...res, status: 415 } : res),
   } },
   { check: 'decision/errors/size-limits', breakage: {
     name: 'refuses bodies over 32 KiB',

@@ -1,6 +1,6 @@
 // Typed errors and limits of the pe-zt profile (spec/decision.md 1.8): every refusal has
 // the status and ErrorBody of its registry code, broken JSON and wrong media types are told
-// apart, the published limits hold, and request IDs are echoed on errors too.
+// apart (both 400, by their codes), the published limits hold, and request IDs are echoed on errors too.
 import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/failure.js';
 import { forAll } from '../../engine/property.js';
@@ -56,14 +56,14 @@ export const errorsChecks: Check[] = [
     },
   },
   {
-    id: 'decision/errors/content-type-415',
-    title: 'A POST whose Content-Type is not application/json, or names a charset other than utf-8, gets 415',
+    id: 'decision/errors/unsupported-media-type',
+    title: 'A POST whose Content-Type is not application/json, or names a charset other than utf-8, gets 400 unsupported_media_type',
     kind: 'structural', class: 'pe-zt', keyword: 'MUST', requirements: ['DEC-073'],
     async run(ctx) {
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1']) {
         ctx.countCase();
         const res = await ctx.http.post(ctx.endpoints.evaluation, sampleRequest(), { headers: { 'content-type': type } });
-        expectTypedError(res, 'unsupported_media_type', undefined, `a POST whose Content-Type is ${type} must get HTTP 415 unsupported_media_type; only application/json, with no charset or utf-8, is accepted (DEC-073)`);
+        expectTypedError(res, 'unsupported_media_type', undefined, `a POST whose Content-Type is ${type} must get HTTP 400 unsupported_media_type (not 415: the AuthZEN certification scenario, c-2-4-3, requires 400); only application/json, with no charset or utf-8, is accepted (DEC-073)`);
         expectRejected(res, `a request with Content-Type ${type}`);
       }
       ctx.countCase();
@@ -119,7 +119,7 @@ export const errorsChecks: Check[] = [
       const faults: Array<[string, string, unknown, Record<string, string>]> = [
         ['a 400 (the body is an array)', ctx.endpoints.evaluation, '[]', {}],
         ['a 404 (unknown path)', unknownPath(ctx), sampleRequest(), {}],
-        ['a 415 (Content-Type text/plain)', ctx.endpoints.evaluation, sampleRequest(), { 'content-type': 'text/plain' }],
+        ['a 400 unsupported_media_type (Content-Type text/plain)', ctx.endpoints.evaluation, sampleRequest(), { 'content-type': 'text/plain' }],
       ];
       for (const [what, target, body, headers] of faults) {
         ctx.countCase();

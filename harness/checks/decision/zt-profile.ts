@@ -11,7 +11,7 @@ import { ZT_TYPED_POINTERS, evaluationsRequest, setAt, type EvaluationRequestSha
 import { fixtureShapedRequest } from '../../arbitraries/vocabulary.js';
 import { distinctRequests, durationRequest, sampleRequest } from '../../arbitraries/zt.js';
 import { expectDecision, expectRejected, expectTypedError, expectWellFormedZt, faultPointer, isObject, ztiOf } from '../lib/expect.js';
-import { requestIdEcho } from './core-properties.js';
+import { requestIdEchoOnSuccess } from './request-id.js';
 
 /** The members of context.zti that the ttl and determinism checks read; DEC-050 when absent. */
 function outcomeAndTtl(res: HttpResponse): { outcome: string; ttl: number; maxDurations: number[]; decisionId: unknown } {
@@ -41,7 +41,7 @@ export const ztProfileChecks: Check[] = [
     id: 'decision/zt/request-id-echo',
     title: 'A successful response echoes the X-Request-ID of its request',
     kind: 'structural', class: 'pe-zt', keyword: 'MUST', requirements: ['DEC-011'],
-    run: requestIdEcho('DEC-011'),
+    run: requestIdEchoOnSuccess,
   },
   {
     id: 'decision/zt/context-well-formed',

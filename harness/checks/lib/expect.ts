@@ -92,8 +92,8 @@ export function answerOf(res: HttpResponse): { text: string; expect: Expectation
     : { text: `${res.status}`, expect: { status: res.status } };
 }
 
-/** DEC-010/DEC-078: the response carries the X-Request-ID value the request carried. */
-export function expectRequestIdEcho(res: HttpResponse, sent: string, what: string, requirement: 'DEC-010' | 'DEC-011' | 'DEC-078'): void {
+/** DEC-078: the error response carries the X-Request-ID value the request carried. */
+export function expectRequestIdEcho(res: HttpResponse, sent: string, what: string, requirement: 'DEC-078'): void {
   const got = res.headers['x-request-id'];
   if (got !== sent) {
     fail(res, `${what}: when a request carries X-Request-ID, the response must carry the same value in its X-Request-ID header (${requirement}); sent ${JSON.stringify(sent)}, got ${got === undefined ? 'no header' : JSON.stringify(got)}`,

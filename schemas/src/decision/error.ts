@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { meta } from '../ids.js';
 
-/** The error codes of the pe-zt profile, one per HTTP status (spec/decision.md, Errors). */
+/** The error codes of the pe-zt profile and the HTTP status of each (spec/decision.md, Errors). */
 export const ERROR_CODES = {
   invalid_request: 400,
   invalid_json: 400,
@@ -10,7 +10,8 @@ export const ERROR_CODES = {
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
-  unsupported_media_type: 415,
+  // DEC-073: 400, not 415, as the AuthZEN certification scenario (c-2-4-3) requires.
+  unsupported_media_type: 400,
   too_many_requests: 429,
   internal_error: 500,
 } as const;

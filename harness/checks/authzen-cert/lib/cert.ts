@@ -17,6 +17,8 @@ export const RECORD_1_ACTIVE = { ...RECORD_1, properties: { status: 'active' } }
 export const RECORD_2_ARCHIVED = { ...RECORD_2, properties: { status: 'archived' } };
 export const READ = { name: 'read' };
 export const WRITE = { name: 'write' };
+/** What request-identification probes name (c-2-5, c-5 item 4): decision rule 1's entities. */
+export const CERT_ENTITIES = { subject: ALICE, action: READ, resource: RECORD_1 };
 /** The optional context of c-2-2-3, c-4-2-2, c-4-3-2 and c-4-4-2: it never changes a fixture answer (c-1-6). */
 export const CONTEXT = { time: '2025-06-27T18:03-07:00', ip: '192.168.1.1' };
 
@@ -46,9 +48,8 @@ export async function evaluate(ctx: CheckContext, body: unknown, headers?: Recor
 }
 
 /** c-2-4, c-4-7, c-5-3: HTTP 400 exactly (a 4xx other than 400 is not what the scenario asks for), and no decision. */
-export function expect400(res: HttpResponse, what: string, id: string, requirement: string, also: readonly number[] = []): void {
-  const ok = [400, ...also];
-  if (!ok.includes(res.status)) fail(res, `${id}: ${what} must get HTTP ${ok.join(' or ')} (${requirement}), got ${res.status}`, { status: 400 });
+export function expect400(res: HttpResponse, what: string, id: string, requirement: string): void {
+  if (res.status !== 400) fail(res, `${id}: ${what} must get HTTP 400 (${requirement}), got ${res.status}`, { status: 400 });
   if (isObject(res.json) && 'decision' in res.json) fail(res, `${id}: ${what} is rejected, so its answer carries no "decision" (DEC-077)`, { status: 400 });
 }
 
