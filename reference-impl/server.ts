@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.js';
 import { BearerAuth } from './lib/bearer-auth.js';
 import { ClientCertAuth } from './lib/client-cert-auth.js';
+import { connectionLimits, guardConnections, serverOptions, type ConnectionLimits } from './lib/connection-guard.js';
 import { requestListener, type Route } from './lib/http-pipeline.js';
 import { CedarEngine } from './decision/cedar-engine.js';
 import { Decider } from './decision/decider.js';
@@ -70,6 +71,8 @@ export interface PeOptions {
   tls?: PeTlsOptions;
   /** Answer as a plain AuthZEN 1.0 PDP: no context.zti, no zti_limits, no pe-zt capability (`zti serve --plain`). */
   plain?: boolean;
+  /** Deadlines and the connection cap (defaults: headers 10 s, whole request 30 s, 4096 connections). */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface PeTlsOptions {
@@ -88,6 +91,8 @@ export interface RunningPe {
   close(): Promise<void>;
   /** decisions: every decision made (single, batch items, search candidates); cacheHits: how many came from the cache; cache: what the caches hold. */
   stats(): { decisions: number; cacheHits: number; cache: { entries: number; bytes: number } };
+  /** Connections open now (ConnectionLimits.maxConnections bounds them). */
+  connections(): number;
 }
 
 const FIXTURE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -98,8 +103,9 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const cacheSize = integerOption('cacheSize', opts.cacheSize, 100_000, 0, Number.MAX_SAFE_INTEGER);
   const defaultTtlS = integerOption('defaultTtlS', opts.defaultTtlS, 60, 0, 86400);
   const requestBudgetMs = integerOption('requestBudgetMs', opts.requestBudgetMs, ZTI_LIMITS.max_request_ms, 1, 600_000);
-  const limits = { ...ZTI_LIMITS, max_request_ms: requestBudgetMs };
+  const decisionLimits = { ...ZTI_LIMITS, max_request_ms: requestBudgetMs };
   const port = integerOption('port', opts.port, 0, 0, 65535);
+  const connLimits = connectionLimits(opts.limits);
   const issuer = opts.issuer === undefined ? undefined : checkIssuer(opts.issuer);
   const tokens = checkTokens(opts.tokens ?? []);
   const mtls = opts.tls?.requireClientCert === true && !opts.noAuth;
@@ -116,8 +122,10 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
 
   let boundHost = host;
   // --plain: the same decisions, without the pe-zt members (reference-impl/decision/plain-authzen.ts).
-  const plain = <A>(handle: (a: A) => string) => (opts.plain ? (a: A) => plainAnswer(handle(a)) : handle);
-  const discovery = discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', limits);
+  const plain = <A, R extends string | Promise<string>>(handle: (a: A) => R) => (opts.plain
+    ? (a: A): string | Promise<string> => { const r = handle(a); return typeof r === 'string' ? plainAnswer(r) : r.then(plainAnswer); }
+    : handle);
+  const discovery = discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', decisionLimits);
   const routes = new Map<string, Route>([
     [PATHS.evaluation, { method: 'POST', handle: plain(evaluationEndpoint(decider)) }],
     [PATHS.evaluations, { method: 'POST', handle: plain(evaluationsEndpoint(decider, requestBudgetMs)) }],
@@ -128,21 +136,14 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   ]);
 
   const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;
-  const server = listenerServer(opts.tls, mtls, requestListener({
+  const server = listenerServer(opts.tls, mtls, connLimits, requestListener({
     routes,
     auth: opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer,
     maxBodyBytes: ZTI_LIMITS.max_body_bytes,
     onInternalError: (err, req) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500'),
   }));
-  // Bound how long a slow or endless request may hold a connection.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    // DEC-076: even a request node cannot parse gets a typed answer, when the socket still takes one.
-    if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
-    const body = JSON.stringify({ error: 'invalid_request', error_description: `the HTTP request could not be parsed (${err.code ?? 'bad request'}); send a well-formed HTTP/1.1 request with headers under 16 KiB` });
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-  });
+  // Bound how long a slow or endless request may hold a connection, and how many may be open.
+  const openConnections = guardConnections(server, connLimits, opts.tls !== undefined);
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}); choose another host or port (0 = any free port)`)));
@@ -159,6 +160,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     url,
     tokens: [...tokens],
     stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits, cache: decider.cacheUse() }),
+    connections: openConnections,
     close: () => new Promise<void>((done) => {
       server.close(() => done());
       server.closeAllConnections();
@@ -167,8 +169,8 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
 }
 
 /** node:http, or node:https with the PE's key and certificate (and client certificates requested for mTLS). */
-function listenerServer(tls: PeTlsOptions | undefined, mtls: boolean, listener: RequestListener): Server {
-  if (!tls) return createServer(listener);
+function listenerServer(tls: PeTlsOptions | undefined, mtls: boolean, limits: ConnectionLimits, listener: RequestListener): Server {
+  if (!tls) return createServer(serverOptions(limits), listener);
   if (typeof tls.key !== 'string' || typeof tls.cert !== 'string' || tls.key === '' || tls.cert === '') {
     throw new ConfigError('option tls needs key and cert: the PEM private key and certificate chain of the PE');
   }
@@ -176,7 +178,7 @@ function listenerServer(tls: PeTlsOptions | undefined, mtls: boolean, listener: 
     // rejectUnauthorized false: a PEP without an accepted certificate still completes the
     // handshake and gets a typed 401 (ClientCertAuth checks socket.authorized per request).
     return createTlsServer({
-      key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2',
+      ...serverOptions(limits), key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2',
       // No session resumption under mTLS: node reports a resumed session as authorized even
       // when its first handshake carried no client certificate.
       ...(mtls ? { ca: tls.ca, requestCert: true, rejectUnauthorized: false, secureOptions: cryptoConstants.SSL_OP_NO_TICKET } : {}),

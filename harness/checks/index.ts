@@ -11,6 +11,7 @@ import { ztProfileChecks } from './decision/zt-profile.js';
 import { errorsChecks } from './decision/errors.js';
 import { authChecks } from './decision/auth.js';
 import { valueLimitsChecks } from './decision/value-limits.js';
+import { duplicateMemberChecks } from './decision/duplicate-members.js';
 import { CERT_CHECKS } from './authzen-cert/lib/levels.js';
 
 /** The checks of `zti test --profile authzen-cert`; they run only under that profile. */
@@ -19,6 +20,7 @@ export { CERT_CHECKS };
 export const CHECKS: readonly Check[] = [
   ...coreStructureChecks, ...corePropertyChecks, ...requestIdChecks, ...batchChecks, ...searchChecks,
   ...discoveryChecks, ...ztProfileChecks, ...errorsChecks, ...valueLimitsChecks, ...authChecks,
+  ...duplicateMemberChecks,
 ];
 
 /** Every check that proves requirements: the default registry and the certification profile's (spec/generated/requirements.md). */

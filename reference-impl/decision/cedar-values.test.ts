@@ -29,4 +29,14 @@ describe('toCedarValue', () => {
     expect(() => toCedarValue('\ud800')).toThrow(CedarInputError);
     expect(() => toCedarRecord({ ['\udc00']: 1 })).toThrow(CedarInputError);
   });
+
+  it('keeps a member named __proto__ as a member, never as the prototype of the record', () => {
+    const parsed = JSON.parse('{"__proto__":{"managed":true},"a":{"__proto__":"x"}}') as Record<string, unknown>;
+    const rec = toCedarRecord(parsed);
+    expect(Object.keys(rec)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(rec)).toBeNull();
+    expect((rec as { managed?: unknown }).managed).toBeUndefined();
+    expect(Object.keys(rec['a'] as object)).toEqual(['__proto__']);
+    expect(JSON.stringify(rec)).toBe('{"__proto__":{"managed":true},"a":{"__proto__":"x"}}');
+  });
 });

@@ -75,7 +75,8 @@ export function toCedarValue(v: unknown): CedarValueJson | undefined {
 
 /** A JSON object as a Cedar record (see toCedarValue). */
 export function toCedarRecord(obj: Record<string, unknown>): Record<string, CedarValueJson> {
-  const out: Record<string, CedarValueJson> = {};
+  // No prototype: a member named __proto__ stays a member, never the record's prototype.
+  const out = Object.create(null) as Record<string, CedarValueJson>;
   for (const key of Object.keys(obj)) {
     if (ESCAPES.has(key)) continue;
     if (!isWellFormed.call(key)) throw new CedarInputError('a member name holds a lone surrogate');

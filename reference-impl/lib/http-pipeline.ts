@@ -10,6 +10,7 @@ import { HttpError } from '../errors.js';
 import type { PepAuthenticator } from './client-cert-auth.js';
 import { sendError, sendJson } from './http-reply.js';
 import { ClientGone, checkContentType, readBody } from './json-body.js';
+import { bodyPending, checkContentEncoding, checkHost, closeAfterAnswer, targetPath } from './request-framing.js';
 
 export type Route =
   | { method: 'GET'; handle: (req: IncomingMessage) => string }
@@ -29,7 +30,11 @@ export function requestListener(opts: PipelineOptions): RequestListener {
 
   const fail = (req: IncomingMessage, res: ServerResponse, requestId: string | undefined, err: unknown) => {
     if (err instanceof ClientGone) { res.destroy(); return; }
-    if (err instanceof HttpError) { sendError(res, err, requestId); return; }
+    if (err instanceof HttpError) {
+      if (bodyPending(req)) closeAfterAnswer(res);
+      sendError(res, err, requestId);
+      return;
+    }
     opts.onInternalError(err, req);
     sendError(res, new HttpError('internal_error', 'the PE failed to process the request; it was not decided. Try again, and report it if it persists'), requestId);
   };
@@ -40,9 +45,8 @@ export function requestListener(opts: PipelineOptions): RequestListener {
     const rid = req.headers['x-request-id'];
     const requestId = Array.isArray(rid) ? rid.join(', ') : rid;
     try {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const path = q < 0 ? url : url.slice(0, q);
+      checkHost(req);
+      const path = targetPath(req.url ?? '/');
       const route = routes.get(path);
       // DEC-075: unknown path 404; known path, other method 405 with Allow.
       if (route === undefined) throw new HttpError('not_found', `no endpoint at ${JSON.stringify(path.slice(0, 200))}; see /.well-known/authzen-configuration for the endpoints of this PE`);
@@ -57,6 +61,7 @@ export function requestListener(opts: PipelineOptions): RequestListener {
       // timing to callers whose requests a proxy pools onto one connection (DEC-083).
       auth?.check(req.headers.authorization, req);
       checkContentType(req.headers['content-type']);
+      checkContentEncoding(req.headers['content-encoding']);
       readBody(req, maxBodyBytes, (err, body) => {
         if (err) { fail(req, res, requestId, err); return; }
         try {

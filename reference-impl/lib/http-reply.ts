@@ -18,8 +18,14 @@ export function sendJson(
     delete headers['x-request-id'];
     res.writeHead(status, headers);
   }
-  res.end(body);
+  // Node writes the headers with the body in one string of the body's encoding (UTF-8), which
+  // would re-encode a request ID holding bytes over 0x7F; given a Buffer, it writes the headers
+  // as latin1, byte for byte as they arrived (DEC-078).
+  res.end(requestId !== undefined && NON_ASCII.test(requestId) ? Buffer.from(body) : body);
 }
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 /** DEC-070: the typed ErrorBody of every 4xx and 5xx. */
 export function errorBody(err: HttpError): string {

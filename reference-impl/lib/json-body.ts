@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../errors.js';
 import { jsonDepthExceeds } from './json-depth.js';
+import { duplicateMemberPointer } from './json-duplicates.js';
 
 /** After refusing a body we keep discarding it (so the 413 reaches the client on a sane connection) up to this many bytes, then cut the connection. */
 const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
@@ -116,5 +117,8 @@ export function parseJsonObject(body: Buffer, maxDepth: number): Record<string, 
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     throw new HttpError('invalid_request', `the body must be a JSON object, not ${kind}`, '');
   }
+  // DEC-101: a repeated member name is refused, never resolved in favour of one of them.
+  const duplicate = duplicateMemberPointer(text);
+  if (duplicate !== undefined) throw new HttpError('invalid_request', `the member ${JSON.stringify(duplicate)} repeats a name earlier in the same object; send each member name once (RFC 7493 Section 2.3)`, duplicate);
   return value as Record<string, unknown>;
 }

@@ -361,10 +361,14 @@ export interface ErrorBody {
     | "forbidden"
     | "not_found"
     | "method_not_allowed"
+    | "request_timeout"
     | "payload_too_large"
     | "unsupported_media_type"
+    | "unsupported_content_encoding"
     | "too_many_requests"
-    | "internal_error";
+    | "header_fields_too_large"
+    | "internal_error"
+    | "service_unavailable";
   /**
    * Human-readable explanation naming the offending field and the fix.
    */

@@ -2,7 +2,7 @@
 // (spec/decision.md 1.3 and 1.8): unknown members and member order change nothing, request
 // IDs are in request-id.ts, and no malformed or hostile input is decided,
 // crashes the PE or cuts the connection.
-import type { Check } from '../../engine/check.js';
+import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/failure.js';
 import { forAll } from '../../engine/property.js';
 import { invalidEvaluationRequest } from '../../arbitraries/decision.js';

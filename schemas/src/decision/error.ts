@@ -9,11 +9,16 @@ export const ERROR_CODES = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   payload_too_large: 413,
   // DEC-073: 400, not 415, as the AuthZEN certification scenario (c-2-4-3) requires.
   unsupported_media_type: 400,
+  // RFC 9110 §15.5.16: a content coding the PE does not decode.
+  unsupported_content_encoding: 415,
   too_many_requests: 429,
+  header_fields_too_large: 431,
   internal_error: 500,
+  service_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
