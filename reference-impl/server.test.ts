@@ -180,7 +180,7 @@ describe('lifecycle', () => {
   it('listens on a free port of 127.0.0.1 by default and stops on close', async () => {
     const pe = await startReferencePe({ logger: false });
     expect(pe.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(pe.stats()).toEqual({ decisions: 0, cacheHits: 0 });
+    expect(pe.stats()).toMatchObject({ decisions: 0, cacheHits: 0, cache: { entries: 0 } });
     await pe.close();
     await expect(fetch(`${pe.url}/.well-known/authzen-configuration`)).rejects.toThrow();
   });
