@@ -351,7 +351,7 @@ async function robustness(): Promise<number> {
   fs.writeFileSync(files.distinct, `${w.templates.map((x) => JSON.stringify(x)).join('\n')}\n`);
   // The reference PE's published limits (reference-impl/decision/limits.ts).
   const maxArrayItems = 256;
-  const maxValues = 4096;
+  const maxValues = 1024;
   fs.writeFileSync(files.heavy, `${JSON.stringify(heaviestBody(maxArrayItems, maxValues))}\n`);
   const token = randomBytes(24).toString('base64url');
   const servers: Server[] = [];

@@ -31,19 +31,24 @@ export function amplificationBody(): unknown {
 }
 
 /**
- * The heaviest batch the limits let through: the attributes of the default resource that the
- * policies read (database, classification) hold max_values values between them, in arrays of
- * max_array_items; the context members the policies read are typed by the schema (booleans, a string).
+ * The heaviest batch the limits let through for the zt-default policies: the attributes of the
+ * default resource that the policies read (database, classification) hold max_values values
+ * between them, in arrays of max_array_items, and every item brings a context of its own with
+ * an acr never sent before (the one context member the policies read that is a string), so no
+ * two items project alike, no cache answers any, and each hands Cedar the whole default
+ * resource. (Unknown action names, as in issue 10's request, no longer cost anything: no
+ * policy can apply to them, so Cedar is not asked.)
  */
 export function heaviestBody(maxItems: number, maxValues: number): unknown {
   // 2 members + rows arrays of maxItems strings + the rest in database: maxValues values exactly.
   const rows = Math.floor((maxValues - 2) / (maxItems + 1));
   const classification = Array.from({ length: rows }, (_, r) => strings(maxItems, `c${r}-`));
   const database = strings(Math.min(maxItems, maxValues - 2 - rows * (maxItems + 1)), 'd');
+  const actions = ['read', 'write', 'delete'];
   return {
     subject: { type: 'user', id: 'alice@example.com' },
     resource: { type: 'db_record', id: 'rec', properties: { database, classification } },
-    evaluations: Array.from({ length: 1000 }, (_, i) => ({ action: { name: `act-${UNIQ}-${i}` } })),
+    evaluations: Array.from({ length: 1000 }, (_, i) => ({ action: { name: actions[i % 3] }, context: { session: { acr: `acr-${UNIQ}-${i}` } } })),
   };
 }
 

@@ -38,9 +38,17 @@ const RAW_BYTES = 32 * 1024 * 1024;
 const ENTRY_OVERHEAD = 160;
 const renderedBytes = (key: string, r: Rendered) => ENTRY_OVERHEAD + 2 * (key.length + r.head.length + r.tail.length);
 
+/**
+ * The decisions made for one request, by key: items of a batch that project alike are decided
+ * once per batch even with the cache off (or full), and never more than max_evaluations are held.
+ */
+export type BatchMemo = Map<string, Rendered>;
+
 export class Decider {
   decisions = 0;
   cacheHits = 0;
+  /** Decisions taken from an earlier item of the same batch (BatchMemo), not from the cache. */
+  batchShared = 0;
   private readonly cache: TtlCache<Rendered>;
   private readonly raw: TtlCache<Rendered>;
 
@@ -58,21 +66,27 @@ export class Decider {
     return { entries: this.cache.size + this.raw.size, bytes: this.cache.bytes + this.raw.bytes };
   }
 
-  decide(input: DecisionInput, now = Date.now()): Rendered {
+  decide(input: DecisionInput, now = Date.now(), memo?: BatchMemo): Rendered {
     this.decisions++;
     // Keyed on what the policies can observe (CedarEngine.project). A long key is replaced
     // by its digest so that an entry's memory stays bounded; hashing every key cost about a
     // tenth of a cached batch. Projected keys start with "[", digests with "#".
     const q = this.engine.project(input);
     const key = q.key.length <= MAX_PLAIN_KEY ? q.key : `#${hash('sha256', q.key, 'base64')}`;
-    const hit = this.cache.get(key, now);
-    if (hit) {
-      this.cacheHits++;
-      return hit;
+    const shared = memo?.get(key);
+    if (shared) {
+      this.batchShared++;
+      return shared;
     }
-    const verdict = this.engine.run(q);
-    const rendered = render(verdict, now);
-    this.cache.set(key, rendered, verdict.holdS * 1000, now);
+    let rendered = this.cache.get(key, now);
+    if (rendered) {
+      this.cacheHits++;
+    } else {
+      const verdict = this.engine.run(q);
+      rendered = render(verdict, now);
+      this.cache.set(key, rendered, verdict.holdS * 1000, now);
+    }
+    memo?.set(key, rendered);
     return rendered;
   }
 
