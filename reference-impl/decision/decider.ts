@@ -34,9 +34,22 @@ const MAX_PLAIN_KEY = 512;
  */
 const CACHE_BYTES = 64 * 1024 * 1024;
 const RAW_BYTES = 32 * 1024 * 1024;
-/** A Map slot, the cache entry and the Rendered object, roughly; strings counted at 2 bytes a character. */
-const ENTRY_OVERHEAD = 160;
-const renderedBytes = (key: string, r: Rendered) => ENTRY_OVERHEAD + 2 * (key.length + r.head.length + r.tail.length);
+/** A Map slot, the cache entry and the Rendered object, roughly; the key counted at 2 bytes a character (head and tail are shared, see intern). */
+const ENTRY_OVERHEAD = 200;
+const renderedBytes = (key: string) => ENTRY_OVERHEAD + 2 * key.length;
+/**
+ * Cached decisions repeat a few verdicts (outcome, reasons, obligations, ttl) over and over:
+ * their serialized halves are kept once and shared by every entry, so that an entry costs its
+ * key and a few words (QUALITY.md P6). At most INTERNED distinct halves are kept.
+ */
+const INTERNED = 4096;
+const halves = new Map<string, string>();
+function intern(s: string): string {
+  const known = halves.get(s);
+  if (known !== undefined) return known;
+  if (halves.size < INTERNED) halves.set(s, s);
+  return s;
+}
 
 /**
  * The decisions made for one request, by key: items of a batch that project alike are decided
@@ -84,7 +97,7 @@ export class Decider {
     } else {
       const verdict = this.engine.run(q);
       rendered = render(verdict, now);
-      this.cache.set(key, rendered, verdict.holdS * 1000, now);
+      this.cache.set(flat(key), rendered, verdict.holdS * 1000, now);
     }
     memo?.set(key, rendered);
     return rendered;
@@ -111,14 +124,24 @@ export class Decider {
   }
 }
 
+/**
+ * The key is assembled from a dozen pieces (a rope, in V8) that would all stay alive as long as
+ * the entry: converting it to a number makes V8 flatten it into one string first, as the
+ * flatstr package does. Paid once per entry, on a miss.
+ */
+function flat(s: string): string {
+  Number(s);
+  return s;
+}
+
 function render(v: Verdict, now: number): Rendered {
   const rest: Record<string, unknown> = { ttl_s: v.ttlS, reasons: v.reasons };
   if (v.obligations) rest['obligations'] = v.obligations;
   if (v.stepUp) rest['step_up'] = v.stepUp;
   return {
     decision: v.decision,
-    head: `{"decision":${v.decision},"context":{"zti":{"outcome":"${v.outcome}","decision_id":"`,
-    tail: `",${JSON.stringify(rest).slice(1)}}}`,
+    head: intern(`{"decision":${v.decision},"context":{"zti":{"outcome":"${v.outcome}","decision_id":"`),
+    tail: intern(`",${JSON.stringify(rest).slice(1)}}}`),
     expiresAt: now + v.holdS * 1000,
   };
 }
