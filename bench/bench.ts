@@ -30,7 +30,7 @@ import { cpuSeconds, run, startServer, type Server } from './processes.js';
 import { measureP3 } from './p3.js';
 import { formatP6, measureP6, P6_TARGET } from './p6.js';
 import { formatR8, heaviestBody, measureR8, R8_TARGET } from './r8.js';
-import { formatP3Table, formatTable, judgeP3, judgeTargets, type Figure, type P3 } from './report.js';
+import { formatP3Table, formatTable, judgeP3, judgeTargets, type Figure, type P3, type Stats } from './report.js';
 import { combine, runWrk, type Round, type WrkLoad } from './wrk.js';
 import { BATCH_DISTINCT_ITEMS, DISTINCT_PCT, HOT_COUNT, TEMPLATE_COUNT, buildWorkload, forCerbos } from './workload.js';
 
@@ -217,7 +217,7 @@ async function main(): Promise<number> {
     servers.length = 0;
     const p3 = sections.p3 ? await runP3(token, workDir, w.hot[0], servers) : undefined;
     const stats = (name: string) => {
-      try { return JSON.parse(fs.readFileSync(path.join(workDir, `${name}.stats.json`), 'utf8')) as { decisions: number; cacheHits: number }; } catch { return undefined; }
+      try { return JSON.parse(fs.readFileSync(path.join(workDir, `${name}.stats.json`), 'utf8')) as Stats; } catch { return undefined; }
     };
 
     const fig = (id: string): Figure | undefined => {
@@ -232,7 +232,7 @@ async function main(): Promise<number> {
     const targets = [...judgeTargets(p1, p2, cerbos !== undefined, eq), ...(p3 ? judgeP3(p3) : [])];
     const missed = targets.filter((x) => x.met === false);
     const sc = stats('reference-cached');
-    process.stdout.write(`${formatTable(cfg, eq, cerbos !== undefined, p1, p2, targets, sc, p3)}\n`);
+    process.stdout.write(`${formatTable(cfg, eq, cerbos !== undefined, p1, p2, targets, sc, p3, stats('reference-uncached'))}\n`);
 
     // ---------- profile ----------
     const profiles: Array<{ scenario: string; rps: number; summary: ProfileSummary }> = [];
@@ -351,7 +351,7 @@ async function robustness(): Promise<number> {
   fs.writeFileSync(files.distinct, `${w.templates.map((x) => JSON.stringify(x)).join('\n')}\n`);
   // The reference PE's published limits (reference-impl/decision/limits.ts).
   const maxArrayItems = 256;
-  const maxValues = 4096;
+  const maxValues = 1024;
   fs.writeFileSync(files.heavy, `${JSON.stringify(heaviestBody(maxArrayItems, maxValues))}\n`);
   const token = randomBytes(24).toString('base64url');
   const servers: Server[] = [];

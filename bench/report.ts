@@ -3,6 +3,15 @@ import * as os from 'node:os';
 import type { Equivalence } from './equivalence.js';
 import { BATCH_DISTINCT_ITEMS, DISTINCT_PCT, HOT_COUNT, TEMPLATE_COUNT } from './workload.js';
 
+/** What serve-reference.mjs writes at exit: the PE's stats(). */
+export interface Stats { decisions: number; cacheHits: number; batchShared?: number }
+
+const shares = (s: Stats) => {
+  const pct = (n: number) => `${((100 * n) / Math.max(1, s.decisions)).toFixed(1)}%`;
+  const shared = s.batchShared ?? 0;
+  return `${fmt(s.decisions)} decisions: ${pct(s.cacheHits)} from its cache, ${pct(shared)} from an earlier item of the same batch, ${pct(s.decisions - s.cacheHits - shared)} decided by Cedar`;
+};
+
 export const TARGETS = { p1BareRatio: 0.7, p1CerbosRatio: 4, p1P99Ms: 5, p2CerbosRatio: 4, p3AutocannonRatio: 0.5, p3SuiteSeconds: 60 };
 
 export interface Figure {
@@ -110,7 +119,7 @@ function cpuCols(f: Figure, bare: Figure, cerbos: Figure | undefined): string {
   return `${core(f).padStart(5)} ${per.padStart(9)} ${xb.padStart(7)} ${xc.padStart(8)}`;
 }
 
-export function formatTable(run: RunInfo, eq: Equivalence, cerbosRan: boolean, p1: P1, p2: P2, targets: Target[], cache?: { decisions: number; cacheHits: number }, p3?: P3): string {
+export function formatTable(run: RunInfo, eq: Equivalence, cerbosRan: boolean, p1: P1, p2: P2, targets: Target[], cache?: Stats, p3?: P3, uncachedStats?: Stats): string {
   const out: string[] = [];
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
   out.push('');
@@ -139,7 +148,8 @@ export function formatTable(run: RunInfo, eq: Equivalence, cerbosRan: boolean, p
   out.push('  (core: share of core 0 the server got, median round; per cpu-s: the rate per CPU-second the server used,');
   out.push('   which takes out what neighbours on this shared machine took; the targets use the plain rates)');
   if (cache) {
-    out.push(`\nreference cached: ${fmt(cache.decisions)} decisions, ${((100 * cache.cacheHits) / Math.max(1, cache.decisions)).toFixed(1)}% from its cache, ${((100 * (cache.decisions - cache.cacheHits)) / Math.max(1, cache.decisions)).toFixed(1)}% decided by Cedar (P1 and P2 loads, warm-up and equivalence check included)`);
+    out.push(`\nreference cached:   ${shares(cache)} (P1 and P2 loads, warm-up and equivalence check included)`);
+    if (uncachedStats) out.push(`reference uncached: ${shares(uncachedStats)}`);
     out.push(`  the mix's novel share (${DISTINCT_PCT}% of single requests, ${BATCH_DISTINCT_ITEMS} items per batch) differs in an attribute the policies read, so no cache can answer it: at most ${100 - DISTINCT_PCT}% can come from the cache`);
   }
   if (p3) out.push('', ...formatP3(p3));

@@ -122,7 +122,7 @@ describe('discovery', () => {
         search_resource_endpoint: `${t.pe.url}/access/v1/search/resource`,
         search_action_endpoint: `${t.pe.url}/access/v1/search/action`,
         capabilities: ['authzen-core', 'authzen-batch', 'authzen-search', 'authzen-discovery', 'pe-zt'].map((c) => `urn:zt-interop:class:${c}`),
-        zti_limits: { max_body_bytes: 1048576, max_depth: 64, max_evaluations: 1000, max_page_limit: 100, max_array_items: 256, max_record_members: 128, max_values: 4096, max_request_ms: 2000 },
+        zti_limits: { max_body_bytes: 1048576, max_depth: 64, max_evaluations: 1000, max_page_limit: 100, max_array_items: 256, max_record_members: 128, max_values: 1024, max_request_ms: 2000 },
       });
       // Every advertised endpoint answers a valid request of its kind.
       const doc = res.json as Record<string, string>;
@@ -180,7 +180,7 @@ describe('lifecycle', () => {
   it('listens on a free port of 127.0.0.1 by default and stops on close', async () => {
     const pe = await startReferencePe({ logger: false });
     expect(pe.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(pe.stats()).toMatchObject({ decisions: 0, cacheHits: 0, cache: { entries: 0 } });
+    expect(pe.stats()).toMatchObject({ decisions: 0, cacheHits: 0, batchShared: 0, cache: { entries: 0 } });
     await pe.close();
     await expect(fetch(`${pe.url}/.well-known/authzen-configuration`)).rejects.toThrow();
   });

@@ -89,8 +89,8 @@ export interface RunningPe {
   /** The accepted bearer tokens (the generated one when none was configured). */
   tokens: string[];
   close(): Promise<void>;
-  /** decisions: every decision made (single, batch items, search candidates); cacheHits: how many came from the cache; cache: what the caches hold. */
-  stats(): { decisions: number; cacheHits: number; cache: { entries: number; bytes: number } };
+  /** decisions: every decision made (single, batch items, search candidates); cacheHits: how many came from the cache; batchShared: from an earlier item of the same batch; cache: what the caches hold. */
+  stats(): { decisions: number; cacheHits: number; batchShared: number; cache: { entries: number; bytes: number } };
   /** Connections open now (ConnectionLimits.maxConnections bounds them). */
   connections(): number;
 }
@@ -159,7 +159,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   return {
     url,
     tokens: [...tokens],
-    stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits, cache: decider.cacheUse() }),
+    stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits, batchShared: decider.batchShared, cache: decider.cacheUse() }),
     connections: openConnections,
     close: () => new Promise<void>((done) => {
       server.close(() => done());

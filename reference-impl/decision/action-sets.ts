@@ -11,6 +11,8 @@ import type { PolicyPart, PolicyStore } from './policy-store.js';
 export class ActionPolicySets {
   private readonly byAction = new Map<string, string>();
   private readonly other: string;
+  /** Ids of the sets that hold no policy: Cedar's answer to them is a deny with no reason, whatever the request. */
+  readonly empty = new Set<string>();
 
   /** `ancestors(name)`: the ids of the Action entities that Action::name is (transitively) in. */
   constructor(policies: PolicyStore, actions: readonly string[], ancestors: (name: string) => readonly string[]) {
@@ -21,6 +23,7 @@ export class ActionPolicySets {
       for (const p of policies.parts) if (keep(p)) staticPolicies[p.id] = p.text;
       const r = preparsePolicySet(id, { staticPolicies });
       if (r.type === 'failure') throw new ConfigError(`Cedar refused a policy subset: ${r.errors.map((e) => e.message).join('; ')}`);
+      if (Object.keys(staticPolicies).length === 0) this.empty.add(id);
       return id;
     };
     this.other = make((p) => p.json.action.op === 'All');

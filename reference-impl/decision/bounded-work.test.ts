@@ -35,10 +35,11 @@ describe('value limits (DEC-110)', () => {
   });
 
   it('counts the values of properties and context together against max_values, however they nest', async () => {
-    // 15 arrays of 255 strings: 15 + 3825 values in subject.properties.a, and the member itself.
-    const nested = Array.from({ length: 15 }, () => strings(255));
+    // 3 arrays of 255 strings: 3 + 765 values in subject.properties.a, and the member itself.
+    const nested = Array.from({ length: 3 }, () => strings(255));
     const ok = await t.post(EVAL, { subject: { ...ALICE, properties: { a: nested } }, action: { name: 'read' }, resource: HANDBOOK });
-    expect(1 + 15 + 15 * 255).toBeLessThanOrEqual(VALUES);
+    expect(1 + 3 + 3 * 255).toBeLessThanOrEqual(VALUES);
+    expect(2 * (1 + 3 + 3 * 255)).toBeGreaterThan(VALUES);
     expect(ok.status).toBe(200);
     // The same again in context: the two together are over the limit.
     expectTooLarge(await t.post(EVAL, { subject: { ...ALICE, properties: { a: nested } }, action: { name: 'read' }, resource: HANDBOOK, context: { b: nested } }), '/context');
@@ -72,6 +73,28 @@ describe('the time budget of one request (DEC-111)', () => {
   it('still decides a batch that fits in the budget', async () => {
     const res = await t.post(BATCH, { subject: ALICE, action: { name: 'read' }, evaluations: [{ resource: HANDBOOK }] });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('work paid once per batch', () => {
+  let t: TestPe;
+  beforeAll(async () => { t = await startTestPe({ cacheSize: 0 }); });
+  afterAll(async () => { await t.close(); });
+
+  it('decides items that project alike once per batch, with the cache off, and answers each', async () => {
+    const before = t.pe.stats();
+    // Three items about the same document: only the first is decided; record ids nobody names are alike too.
+    const res = await t.post(BATCH, { subject: ALICE, action: { name: 'read' }, evaluations: [{ resource: HANDBOOK }, { resource: HANDBOOK }, { resource: HANDBOOK }, ...novelItems(2).map((x) => ({ resource: { ...x.resource, properties: { database: 'Z' } } }))] });
+    expect(res.status).toBe(200);
+    const ev = (res.json as { evaluations: Array<{ decision: boolean; context: { zti: { decision_id: string } } }> }).evaluations;
+    expect(ev.map((e) => e.decision)).toEqual([true, true, true, true, true]);
+    expect(new Set(ev.map((e) => e.context.zti.decision_id)).size).toBe(5); // DEC-053: a fresh decision_id each
+    const after = t.pe.stats();
+    expect(after.batchShared - before.batchShared).toBe(3);
+    expect(after.cacheHits).toBe(before.cacheHits);
+    // The next batch decides again: nothing is kept between requests.
+    await t.post(BATCH, { subject: ALICE, action: { name: 'read' }, evaluations: [{ resource: HANDBOOK }] });
+    expect(t.pe.stats().batchShared).toBe(after.batchShared);
   });
 });
 

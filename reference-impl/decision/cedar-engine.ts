@@ -4,7 +4,7 @@
 // Cedar is handed only what the policies can observe: the context members and attributes
 // of access-paths.ts, the entities and parents of policy-reach.ts, the policies whose
 // action scope can match (action-sets.ts). That projection is also the request's cache key.
-import { statefulIsAuthorized, type CedarValueJson, type EntityJson, type EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { statefulIsAuthorized, type AuthorizationAnswer, type CedarValueJson, type EntityJson, type EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { canonicalJson } from '../lib/canonical-json.js';
 import type { EntityStore, StoredEntity } from './entity-store.js';
 import type { PolicyStore } from './policy-store.js';
@@ -45,6 +45,14 @@ export interface Projected {
 interface ProjectedPart { value: unknown; canon: string; cedar?: Record<string, CedarValueJson> }
 const EMPTY_CONTEXT: ProjectedPart = { value: {}, canon: '{}' };
 const NO_PROPS: ProjectedPart = { value: undefined, canon: 'null' };
+
+/**
+ * Cedar's answer for a policy set without policies: no policy is satisfied, none errs, so the
+ * request is denied by default. Asking Cedar costs a call that grows with the request's entities
+ * (the action names nobody knows, which share the set of policies with an unconstrained
+ * action scope: none, in most fixtures).
+ */
+const NO_POLICY_APPLIES: AuthorizationAnswer = { type: 'success', response: { decision: 'deny', diagnostics: { reason: [], errors: [] } }, warnings: [] };
 
 /** A stored entity as Cedar gets it: attributes and parents cut down to what policies read. */
 interface Prepared { json: EntityJson; ancestors: readonly EntityJson[] }
@@ -141,7 +149,9 @@ export class CedarEngine {
 
   run(q: Projected): Verdict {
     if (q.invalid !== undefined) return failedClosed(q.invalid, this.defaultTtlS);
-    let answer;
+    let answer: AuthorizationAnswer;
+    const setId = this.sets?.setFor(q.action.uid.id) ?? this.policies.setId;
+    if (this.sets?.empty.has(setId)) return this.verdict(NO_POLICY_APPLIES, q);
     try {
       const slice: EntityJson[] = [];
       this.add(slice, q.principal);
@@ -151,7 +161,7 @@ export class CedarEngine {
       answer = statefulIsAuthorized({
         principal: q.principal.uid, action: q.action.uid, resource: q.resource.uid,
         context: cedarOf(q.contextPart),
-        preparsedPolicySetId: this.sets?.setFor(q.action.uid.id) ?? this.policies.setId,
+        preparsedPolicySetId: setId,
         entities: slice,
       });
     } catch (e) {
@@ -161,6 +171,10 @@ export class CedarEngine {
         ? failedClosed(e.message, this.defaultTtlS)
         : failedClosed('the policy engine could not evaluate this request', 0);
     }
+    return this.verdict(answer, q);
+  }
+
+  private verdict(answer: AuthorizationAnswer, q: Projected): Verdict {
     return verdictFrom(answer, this.policies.metas, {
       requestedDurationS: q.durationS,
       subjectKnown: this.entities.get(q.principal.uid.type, q.principal.uid.id) !== undefined,

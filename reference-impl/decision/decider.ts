@@ -34,13 +34,34 @@ const MAX_PLAIN_KEY = 512;
  */
 const CACHE_BYTES = 64 * 1024 * 1024;
 const RAW_BYTES = 32 * 1024 * 1024;
-/** A Map slot, the cache entry and the Rendered object, roughly; strings counted at 2 bytes a character. */
-const ENTRY_OVERHEAD = 160;
-const renderedBytes = (key: string, r: Rendered) => ENTRY_OVERHEAD + 2 * (key.length + r.head.length + r.tail.length);
+/** A Map slot, the cache entry and the Rendered object, roughly; the key counted at 2 bytes a character (head and tail are shared, see intern). */
+const ENTRY_OVERHEAD = 200;
+const renderedBytes = (key: string) => ENTRY_OVERHEAD + 2 * key.length;
+/**
+ * Cached decisions repeat a few verdicts (outcome, reasons, obligations, ttl) over and over:
+ * their serialized halves are kept once and shared by every entry, so that an entry costs its
+ * key and a few words (QUALITY.md P6). At most INTERNED distinct halves are kept.
+ */
+const INTERNED = 4096;
+const halves = new Map<string, string>();
+function intern(s: string): string {
+  const known = halves.get(s);
+  if (known !== undefined) return known;
+  if (halves.size < INTERNED) halves.set(s, s);
+  return s;
+}
+
+/**
+ * The decisions made for one request, by key: items of a batch that project alike are decided
+ * once per batch even with the cache off (or full), and never more than max_evaluations are held.
+ */
+export type BatchMemo = Map<string, Rendered>;
 
 export class Decider {
   decisions = 0;
   cacheHits = 0;
+  /** Decisions taken from an earlier item of the same batch (BatchMemo), not from the cache. */
+  batchShared = 0;
   private readonly cache: TtlCache<Rendered>;
   private readonly raw: TtlCache<Rendered>;
 
@@ -58,21 +79,27 @@ export class Decider {
     return { entries: this.cache.size + this.raw.size, bytes: this.cache.bytes + this.raw.bytes };
   }
 
-  decide(input: DecisionInput, now = Date.now()): Rendered {
+  decide(input: DecisionInput, now = Date.now(), memo?: BatchMemo): Rendered {
     this.decisions++;
     // Keyed on what the policies can observe (CedarEngine.project). A long key is replaced
     // by its digest so that an entry's memory stays bounded; hashing every key cost about a
     // tenth of a cached batch. Projected keys start with "[", digests with "#".
     const q = this.engine.project(input);
     const key = q.key.length <= MAX_PLAIN_KEY ? q.key : `#${hash('sha256', q.key, 'base64')}`;
-    const hit = this.cache.get(key, now);
-    if (hit) {
-      this.cacheHits++;
-      return hit;
+    const shared = memo?.get(key);
+    if (shared) {
+      this.batchShared++;
+      return shared;
     }
-    const verdict = this.engine.run(q);
-    const rendered = render(verdict, now);
-    this.cache.set(key, rendered, verdict.holdS * 1000, now);
+    let rendered = this.cache.get(key, now);
+    if (rendered) {
+      this.cacheHits++;
+    } else {
+      const verdict = this.engine.run(q);
+      rendered = render(verdict, now);
+      this.cache.set(flat(key), rendered, verdict.holdS * 1000, now);
+    }
+    memo?.set(key, rendered);
     return rendered;
   }
 
@@ -97,14 +124,24 @@ export class Decider {
   }
 }
 
+/**
+ * The key is assembled from a dozen pieces (a rope, in V8) that would all stay alive as long as
+ * the entry: converting it to a number makes V8 flatten it into one string first, as the
+ * flatstr package does. Paid once per entry, on a miss.
+ */
+function flat(s: string): string {
+  Number(s);
+  return s;
+}
+
 function render(v: Verdict, now: number): Rendered {
   const rest: Record<string, unknown> = { ttl_s: v.ttlS, reasons: v.reasons };
   if (v.obligations) rest['obligations'] = v.obligations;
   if (v.stepUp) rest['step_up'] = v.stepUp;
   return {
     decision: v.decision,
-    head: `{"decision":${v.decision},"context":{"zti":{"outcome":"${v.outcome}","decision_id":"`,
-    tail: `",${JSON.stringify(rest).slice(1)}}}`,
+    head: intern(`{"decision":${v.decision},"context":{"zti":{"outcome":"${v.outcome}","decision_id":"`),
+    tail: intern(`",${JSON.stringify(rest).slice(1)}}}`),
     expiresAt: now + v.holdS * 1000,
   };
 }

@@ -195,7 +195,7 @@ describe('decision cache', () => {
       const body = { subject: ALICE, action: { name: 'read' }, resource: RECORD_Y };
       await u.post(EVAL, body);
       await u.post(EVAL, body);
-      expect(u.pe.stats()).toMatchObject({ decisions: 2, cacheHits: 0, cache: { entries: 0 } });
+      expect(u.pe.stats()).toMatchObject({ decisions: 2, cacheHits: 0, batchShared: 0, cache: { entries: 0 } });
     } finally {
       await u.close();
     }

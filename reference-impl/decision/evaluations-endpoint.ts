@@ -10,13 +10,13 @@ import { escapePointer } from '../../schemas/validators.js';
 import { HttpError } from '../errors.js';
 import { parseJsonObject } from '../lib/json-body.js';
 import type { DecisionInput } from './cedar-engine.js';
-import type { Decider } from './decider.js';
+import type { BatchMemo, Decider } from './decider.js';
 import { ZTI_LIMITS } from './limits.js';
 import { invalidRequest } from './request-errors.js';
 import { checkShape } from './request-shape.js';
 
 /** How long a batch holds the event loop before letting other requests in (DEC-112). */
-const SLICE_MS = 2;
+const SLICE_MS = 1;
 
 const MEMBERS = ['subject', 'action', 'resource', 'context'] as const;
 const REQUIRED = ['subject', 'action', 'resource'] as const;
@@ -52,10 +52,11 @@ export function evaluationsEndpoint(decider: Decider, budgetMs: number = ZTI_LIM
     }
 
     const answers: string[] = [];
+    const memo: BatchMemo = new Map();
     const decideFrom = (from: number): string | Promise<string> => {
       const sliceEnd = performance.now() + SLICE_MS;
       for (let i = from; i < items.length; i++) {
-        const a = evaluateItem(decider, req, items[i], i, now);
+        const a = evaluateItem(decider, req, items[i], i, now, memo);
         answers.push(a.json);
         // DEC-023: the execute_all answer cut right after the deciding item.
         if (semantic === 'deny_on_first_deny' && !a.decision) break;
@@ -87,7 +88,7 @@ function readSemantic(options: unknown): Semantic {
   throw new HttpError('invalid_request', `options.evaluations_semantic must be one of ${EVALUATIONS_SEMANTICS.join(', ')}, got ${JSON.stringify(s)}`, '/options/evaluations_semantic');
 }
 
-function evaluateItem(decider: Decider, defaults: Record<string, unknown>, item: unknown, i: number, now: number): ItemAnswer {
+function evaluateItem(decider: Decider, defaults: Record<string, unknown>, item: unknown, i: number, now: number, memo: BatchMemo): ItemAnswer {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     return itemError(decider, i, '', `evaluations[${i}] must be an object`);
   }
@@ -116,7 +117,7 @@ function evaluateItem(decider: Decider, defaults: Record<string, unknown>, item:
   // DEC-110: an item over the limits refuses the whole call (its defaults were checked once).
   checkShape(own, `/evaluations/${i}`);
   // Every required member is present and every member passed its schema: an EvaluationRequest.
-  const r = decider.decide(merged as unknown as DecisionInput, now);
+  const r = decider.decide(merged as unknown as DecisionInput, now, memo);
   return { decision: r.decision, json: decider.json(r) };
 }
 

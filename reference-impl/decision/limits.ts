@@ -12,7 +12,7 @@ export const ZTI_LIMITS = {
   // otherwise hold max_array_items ** depth values.
   max_array_items: 256,
   max_record_members: 128,
-  max_values: 4096,
+  max_values: 1024,
   // DEC-111: the time one request may take; past it the request is answered 413, undecided.
   max_request_ms: 2000,
 } as const;

@@ -43,7 +43,7 @@ export const PdpMetadata = Type.Object({
       access_evaluation_endpoint: 'https://pdp.example.com/access/v1/evaluation',
       access_evaluations_endpoint: 'https://pdp.example.com/access/v1/evaluations',
       capabilities: ['urn:zt-interop:class:authzen-core', 'urn:zt-interop:class:pe-zt'],
-      zti_limits: { max_body_bytes: 1048576, max_depth: 64, max_evaluations: 1000, max_page_limit: 100, max_array_items: 256, max_record_members: 128, max_values: 4096, max_request_ms: 2000 },
+      zti_limits: { max_body_bytes: 1048576, max_depth: 64, max_evaluations: 1000, max_page_limit: 100, max_array_items: 256, max_record_members: 128, max_values: 1024, max_request_ms: 2000 },
     }]),
 });
 export type PdpMetadata = Static<typeof PdpMetadata>;
