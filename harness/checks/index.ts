@@ -4,6 +4,7 @@ import type { Check } from '../engine/check.js';
 import { coreStructureChecks } from './decision/core-structure.js';
 import { corePropertyChecks } from './decision/core-properties.js';
 import { requestIdChecks } from './decision/request-id.js';
+import { malformedAxesChecks } from './decision/malformed-axes.js';
 import { batchChecks } from './decision/batch.js';
 import { searchChecks } from './decision/search.js';
 import { discoveryChecks } from './decision/discovery.js';
@@ -18,7 +19,7 @@ import { CERT_CHECKS } from './authzen-cert/lib/levels.js';
 export { CERT_CHECKS };
 
 export const CHECKS: readonly Check[] = [
-  ...coreStructureChecks, ...corePropertyChecks, ...requestIdChecks, ...batchChecks, ...searchChecks,
+  ...coreStructureChecks, ...corePropertyChecks, ...requestIdChecks, ...malformedAxesChecks, ...batchChecks, ...searchChecks,
   ...discoveryChecks, ...ztProfileChecks, ...errorsChecks, ...valueLimitsChecks, ...authChecks,
   ...duplicateMemberChecks,
 ];

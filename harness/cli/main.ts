@@ -85,6 +85,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--target <url>', 'base URL of the endpoint (or "target" in the config file)')
     .option('--auth-header <header>', 'header that authenticates (prefer $ZTI_AUTH_HEADER / $ZTI_TOKEN)')
     .option('--root <dir>', 'the vectors root that ids are relative to')
+    .option('--authzen-comparison <how>', 'for an AuthZEN interop vector file: decisions (default) or exact (as the official runners)')
     .action(async (paths: string[], flags: Parameters<typeof vectorsReplayCommand>[1]) => exit(await vectorsReplayCommand(paths, flags)));
 
   vectors.command('record')

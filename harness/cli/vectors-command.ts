@@ -13,6 +13,33 @@ import { exitCode, runChecks } from '../engine/runner.js';
 import { consoleReporter } from '../reporters/console.js';
 import { findConfig, loadConfig, resolveTls, type TlsFlags } from './config.js';
 import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
+import { INTEROP_COMPARISONS, authzenInteropChecks, looksLikeAuthzenInteropFile, readAuthzenInteropFile, type InteropComparison } from '../vectors/authzen-interop.js';
+import { VectorFileError } from '../vectors/vector-error.js';
+import type { ConformanceClass } from '../../schemas/decision.js';
+
+/** Files named on the command line that are OpenID AuthZEN interop vector files (read as they are), and the rest. */
+function splitInterop(paths: string[]): { interop: string[]; rest: string[] } {
+  const interop: string[] = [];
+  const rest: string[] = [];
+  for (const p of paths) {
+    let isInterop = false;
+    if (p.endsWith('.json') && fs.existsSync(p) && fs.statSync(p).isFile()) {
+      try { isInterop = looksLikeAuthzenInteropFile(JSON.parse(fs.readFileSync(p, 'utf8')) as unknown); } catch { /* not JSON: the vector loader reports it */ }
+    }
+    (isInterop ? interop : rest).push(p);
+  }
+  return { interop, rest };
+}
+
+/** The cases of an interop file, or the error that names the file, pointer and fix. */
+function interopCases(file: string): { cases: number } | { error: string } {
+  try {
+    const f = readAuthzenInteropFile(file);
+    return { cases: (f.evaluation?.length ?? 0) + (f.evaluations?.length ?? 0) + (f.search?.length ?? 0) };
+  } catch (e) {
+    return { error: e instanceof VectorFileError ? e.errors.map(formatVectorError).join('\n') : String(e) };
+  }
+}
 
 function load(paths: string[], root: string | undefined) {
   const named = paths.length ? paths : [VECTORS_DIR];
@@ -22,10 +49,17 @@ function load(paths: string[], root: string | undefined) {
 }
 
 export function vectorsValidateCommand(paths: string[], flags: { root?: string }, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
-  const { vectors, errors } = load(paths, flags.root);
+  const { interop, rest } = splitInterop(paths);
+  let problems = 0;
+  for (const file of interop) {
+    const r = interopCases(file);
+    if ('error' in r) { err(`${r.error}\n`); problems++; } else out(`${file}: an AuthZEN interop vector file, ${r.cases} case(s), valid\n`);
+  }
+  if (interop.length && !rest.length) return problems ? 1 : 0;
+  const { vectors, errors } = load(rest, flags.root);
   for (const e of errors) err(`${formatVectorError(e)}\n`);
   out(`${vectors.length} vector file(s) valid, ${errors.length} problem(s)\n`);
-  return errors.length ? 1 : 0;
+  return errors.length || problems ? 1 : 0;
 }
 
 /** How the vectors commands reach a target: --config (or zti.config.json here), flags over environment over file, as in zti test. */
@@ -39,9 +73,14 @@ async function targetAccess(flags: AccessFlags, target: string | undefined) {
   return { url, auth: await resolveTestAuth(flags.authHeader, loaded), tls: resolveTls(flags, loaded) };
 }
 
-export async function vectorsReplayCommand(paths: string[], flags: AccessFlags & { target?: string; root?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+export async function vectorsReplayCommand(paths: string[], flags: AccessFlags & { target?: string; root?: string; authzenComparison?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const access = await targetAccess(flags, flags.target);
   if (access.url === undefined) throw new UsageError('zti vectors replay needs --target URL (or "target" in zti.config.json)');
+  const { interop, rest } = splitInterop(paths);
+  if (interop.length) {
+    if (interop.length > 1 || rest.length) throw new UsageError(`zti vectors replay runs one AuthZEN interop vector file at a time, alone (its case IDs are its JSON Pointers); got ${paths.join(', ')}`);
+    return replayInterop(interop[0]!, access, flags.authzenComparison, out);
+  }
   const { vectors, errors } = load(paths, flags.root);
   if (errors.length) {
     for (const e of errors) out(`${formatVectorError(e)}\n`);
@@ -56,6 +95,30 @@ export async function vectorsReplayCommand(paths: string[], flags: AccessFlags &
   }
   reporter.end(report.results);
   return exitCode(report.results);
+}
+
+/** An OpenID AuthZEN interop vector file, as `zti test --authzen-vectors` runs it, against the target alone. */
+async function replayInterop(file: string, access: Awaited<ReturnType<typeof targetAccess>>, how: string | undefined, out: (s: string) => void): Promise<number> {
+  if (how !== undefined && !(INTEROP_COMPARISONS as readonly string[]).includes(how)) throw new UsageError(`--authzen-comparison must be one of ${INTEROP_COMPARISONS.join(', ')}, got "${how}"`);
+  const comparison = (how ?? 'decisions') as InteropComparison;
+  let checks;
+  try {
+    checks = authzenInteropChecks(file, comparison);
+  } catch (e) {
+    if (e instanceof VectorFileError) { for (const v of e.errors) out(`${formatVectorError(v)}\n`); return 2; }
+    throw e;
+  }
+  out(`${file}: an AuthZEN interop vector file, ${checks.length} case(s), comparison ${comparison}\n`);
+  const reporter = consoleReporter(out);
+  reporter.start({ target: access.url!, seed: 0, runs: 1 });
+  const classes = [...new Set(checks.map((c) => c.class))] as ConformanceClass[];
+  const { results } = await runChecks({
+    baseUrl: access.url!, embedded: false, checks, auth: access.auth, classes, ...(access.tls ? { tls: access.tls } : {}), seed: 0, runs: 1,
+    toolVersion: VERSION, replayCommand: `zti vectors replay ${file} --target ${access.url!}${how ? ` --authzen-comparison ${how}` : ''}`,
+    onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r),
+  });
+  reporter.end(results);
+  return exitCode(results);
 }
 
 export interface VectorsRecordFlags extends AccessFlags {

@@ -4,7 +4,7 @@ import { AuthorizationDetail, RequestContext } from './decision/request-context.
 import { Obligation, ZtDecisionContext } from './decision/zt-context.js';
 import { ErrorBody, ItemError } from './decision/error.js';
 import { EvaluationRequest, EvaluationResponse } from './decision/evaluation.js';
-import { EvaluationsRequest, EvaluationsResponse } from './decision/evaluations.js';
+import { EvaluationsRequest, EvaluationsRequestBody, EvaluationsResponse } from './decision/evaluations.js';
 import {
   ActionSearchRequest, ActionSearchResponse, ResourceSearchRequest, ResourceSearchResponse,
   SubjectSearchRequest, SubjectSearchResponse,
@@ -26,7 +26,7 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
     'obligation': Obligation, 'zt-decision-context': ZtDecisionContext,
     'error': ErrorBody, 'item-error': ItemError,
     'evaluation-request': EvaluationRequest, 'evaluation-response': EvaluationResponse,
-    'evaluations-request': EvaluationsRequest, 'evaluations-response': EvaluationsResponse,
+    'evaluations-request': EvaluationsRequest, 'evaluations-request-body': EvaluationsRequestBody, 'evaluations-response': EvaluationsResponse,
     'subject-search-request': SubjectSearchRequest, 'subject-search-response': SubjectSearchResponse,
     'resource-search-request': ResourceSearchRequest, 'resource-search-response': ResourceSearchResponse,
     'action-search-request': ActionSearchRequest, 'action-search-response': ActionSearchResponse,
@@ -62,7 +62,7 @@ const POST_ERRORS = [400, 401, 403, 413, 429, 500];
 /** Every HTTP endpoint the suite defines; the OpenAPI document is generated from this list. */
 export const ENDPOINTS: Endpoint[] = [
   { operationId: 'evaluation', method: 'post', path: DECISION_PATHS.evaluation, summary: 'Access Evaluation', request: EvaluationRequest, response: EvaluationResponse, errors: POST_ERRORS },
-  { operationId: 'evaluations', method: 'post', path: DECISION_PATHS.evaluations, summary: 'Access Evaluations (batch)', request: EvaluationsRequest, response: EvaluationsResponse, errors: POST_ERRORS },
+  { operationId: 'evaluations', method: 'post', path: DECISION_PATHS.evaluations, summary: 'Access Evaluations (batch)', request: EvaluationsRequestBody, response: EvaluationsResponse, errors: POST_ERRORS },
   { operationId: 'searchSubject', method: 'post', path: DECISION_PATHS.searchSubject, summary: 'Subject Search', request: SubjectSearchRequest, response: SubjectSearchResponse, errors: POST_ERRORS },
   { operationId: 'searchResource', method: 'post', path: DECISION_PATHS.searchResource, summary: 'Resource Search', request: ResourceSearchRequest, response: ResourceSearchResponse, errors: POST_ERRORS },
   { operationId: 'searchAction', method: 'post', path: DECISION_PATHS.searchAction, summary: 'Action Search', request: ActionSearchRequest, response: ActionSearchResponse, errors: POST_ERRORS },

@@ -4,6 +4,35 @@
  * Something the PEP must do for the decision to stand. Its type is one of the registry (DEC-055); a PEP that cannot fulfil an obligation must deny (part 6, enforcement).
  */
 export type Obligation = LogObligation | NotifyObligation | WatermarkObligation | MaxDurationObligation;
+/**
+ * The body POST /access/v1/evaluations answers with 200: items are checked one by one (an invalid one is answered decision false, DEC-025); without items, subject, action and resource are required (DEC-022).
+ */
+export type EvaluationsRequestBody = (
+  | {
+      evaluations: {
+        [k: string]: unknown;
+      };
+    }
+  | {
+      [k: string]: unknown;
+    }
+) & {
+  subject?: Subject;
+  action?: Action;
+  resource?: Resource;
+  context?: RequestContext;
+  /**
+   * Items: An item, any JSON value: one that is not a valid item once merged with the defaults is answered with decision false and context.error (DEC-025).
+   */
+  evaluations?: {
+    [k: string]: unknown;
+  }[];
+  options?: {
+    evaluations_semantic?: "execute_all" | "deny_on_first_deny" | "permit_on_first_permit";
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+};
 
 export interface DecisionMessages {
   Subject?: Subject;
@@ -20,6 +49,7 @@ export interface DecisionMessages {
   EvaluationRequest?: EvaluationRequest;
   EvaluationResponse?: EvaluationResponse;
   EvaluationsRequest?: EvaluationsRequest;
+  EvaluationsRequestBody?: EvaluationsRequestBody;
   EvaluationsResponse?: EvaluationsResponse;
   SubjectSearchRequest?: SubjectSearchRequest;
   SubjectSearchResponse?: SubjectSearchResponse;

@@ -106,13 +106,14 @@ export const searchCoreChecks: Check[] = [
     expectIncludes(res, all, BASE.subject.expected, 'S1 over every page', 'c-4-5');
   }, ['c-4-5-1', 'c-4-5-2', 'c-4-5-3', 'c-4-5-4']),
   check('c-4-6', 'Searches that match nothing (an unknown id, an unknown type) get HTTP 200 with empty results', ['DEC-030', 'DEC-093'], async (ctx) => {
-    // Which entities match an unknown id beyond the scenario's example is the implementer's
-    // policy (c-1-4 fixes only eight decisions), so the unknown id is tested as the scenario
-    // shows it; an unknown searched-for type can match nothing whatever the policy.
+    // c-4-6: "it applies to all three search endpoints", for an unknown identifier and an unknown type alike.
     const cases: Array<[SearchKind, Record<string, unknown>, string, string]> = [
       ['action', { subject: { type: 'user', id: 'nonexistent-user' }, resource: RECORD_1 }, 'an action search for an unknown subject', 'c-4-6-1'],
       ['subject', { subject: { type: 'spaceship' }, action: READ, resource: RECORD_1 }, 'a subject search for the unknown type "spaceship"', 'c-4-6-2'],
       ['resource', { subject: ALICE, action: READ, resource: { type: 'spaceship' } }, 'a resource search for the unknown type "spaceship"', 'c-4-6-2'],
+      ['subject', { subject: USERS, action: READ, resource: { type: 'record', id: 'nonexistent-record' } }, 'a subject search on the unknown record "nonexistent-record"', 'c-4-6-1'],
+      ['resource', { subject: { type: 'user', id: 'nonexistent-user' }, action: READ, resource: RECORDS }, 'a resource search for the unknown subject "nonexistent-user"', 'c-4-6-1'],
+      ['action', { subject: ALICE, resource: { type: 'spaceship', id: 'x' } }, 'an action search on a resource of the unknown type "spaceship"', 'c-4-6-2'],
     ];
     for (const [kind, body, what, id] of cases) {
       ctx.countCase();

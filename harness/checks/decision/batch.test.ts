@@ -53,6 +53,7 @@ const BREAKAGES: Trip[] = [
   { check: 'decision/batch/item-equals-single', breakage: leaksBetweenItems },
   { check: 'decision/batch/order-and-cardinality', breakage: batchResponse('drops the last item', (a) => ({ ...a, evaluations: itemsOf(a)?.slice(0, -1) })) },
   { check: 'decision/batch/order-and-cardinality', breakage: batchResponse('reorders batch results', (a) => ({ ...a, evaluations: itemsOf(a)?.slice().reverse() })) },
+  { check: 'decision/batch/order-and-cardinality', breakage: batchResponse('answers items whose context is an array (DEC-014)', (a) => ({ ...a, evaluations: itemsOf(a)?.map((it) => ({ ...(it as Record<string, unknown>), context: ['granted'] })) })) },
   { check: 'decision/batch/item-equals-single', breakage: batchResponse('reorders batch results', (a) => ({ ...a, evaluations: itemsOf(a)?.slice().reverse() })) },
   {
     check: 'decision/batch/defaults-equal-explicit',

@@ -9,7 +9,7 @@ import { mergeItem, type EvaluationsRequestShape } from '../../arbitraries/decis
 import { shapedBatch, shapedRequest, vocabularyOf } from '../../arbitraries/vocabulary.js';
 import { DECISION_COVERAGE, decisionOutcomes } from '../lib/outcomes.js';
 import { validate, type ErrorCode } from '../../../schemas/decision.js';
-import { expectDecision, expectTypedError, isObject } from '../lib/expect.js';
+import { expectDecision, expectTypedError, isObject, expectContextObject } from '../lib/expect.js';
 
 /** `expect`, when the right answer to this very exchange is known, makes the failure a replayable vector. */
 function fail(res: HttpResponse, message: string, expect?: Expectation): never {
@@ -27,6 +27,7 @@ function batchDecisions(res: HttpResponse, what: string, n?: number): boolean[] 
   if (n !== undefined && items.length !== n) fail(res, `${what} gets one decision per item (DEC-020): ${itemsN(n)}, ${items.length} decision${items.length === 1 ? '' : 's'}`);
   return items.map((item, i) => {
     if (!isObject(item) || typeof item.decision !== 'boolean') fail(res, `every answer in "evaluations" is a decision object with a boolean "decision" (DEC-020); answer ${i} is ${JSON.stringify(item)}`);
+    expectContextObject(res, item, `answer ${i} in "evaluations"`);
     return (item as { decision: boolean }).decision;
   });
 }
@@ -96,7 +97,7 @@ export const batchChecks: Check[] = [
   {
     id: 'decision/batch/order-and-cardinality',
     title: 'A batch gets 200 and one boolean decision per item, in the order of the request',
-    kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-020'],
+    kind: 'property', class: 'authzen-batch', keyword: 'MUST', requirements: ['DEC-020', 'DEC-014'],
     ...relation,
     async run(ctx) {
       // The same items in another order must get the same decisions in that order.

@@ -22,6 +22,20 @@ const BREAKAGES: Trip[] = [
       ? withJson({ status: 400, headers: req.headers, body: Buffer.alloc(0) }, { error: 'invalid_request', error_description: 'null' })
       : req),
   } },
+  { check: 'decision/core/valid-requests-decided', breakage: {
+    name: 'answers a decision whose context is a string (DEC-014)',
+    response: (res, req) => {
+      const body = jsonBody(res.body);
+      return isEvaluation(req) && res.status === 200 && isRecord(body) ? withJson(res, { decision: body.decision, context: 'granted' }) : res;
+    },
+  } },
+  { check: 'decision/core/valid-requests-decided', breakage: {
+    name: 'answers a decision whose context is null (DEC-014)',
+    response: (res, req) => {
+      const body = jsonBody(res.body);
+      return isEvaluation(req) && res.status === 200 && isRecord(body) ? withJson(res, { decision: body.decision, context: null }) : res;
+    },
+  } },
   { check: 'decision/core/missing-member-400', breakage: {
     name: 'permits a request without resource.id',
     request: (req) => {

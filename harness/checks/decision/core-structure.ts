@@ -11,7 +11,7 @@ export const coreStructureChecks: Check[] = [
   {
     id: 'decision/core/valid-requests-decided',
     title: 'Every valid evaluation request gets 200 with a boolean decision, whatever its properties and context hold',
-    kind: 'property', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-001', 'DEC-002', 'DEC-009'],
+    kind: 'property', class: 'authzen-core', keyword: 'MUST', requirements: ['DEC-001', 'DEC-002', 'DEC-009', 'DEC-014'],
     async run(ctx) {
       await forAll(ctx, evaluationRequest, async (req) => {
         expectDecision(await ctx.http.post(ctx.endpoints.evaluation, req));

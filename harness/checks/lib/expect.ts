@@ -19,7 +19,15 @@ export function expectDecision(res: HttpResponse, what = 'a valid evaluation req
   if (!/^application\/json\b/i.test(res.headers['content-type'] ?? '')) fail(res, `a decision must have the media type application/json (DEC-002), got "${res.headers['content-type'] ?? ''}"`, { status: 200 });
   const body = res.json;
   if (!isObject(body) || typeof body.decision !== 'boolean') fail(res, `${what} must get a JSON object with a boolean "decision" (DEC-001)`, { status: 200 });
+  expectContextObject(res, body, 'the decision');
   return (body as { decision: boolean }).decision;
+}
+
+/** DEC-014: a decision's context, when present, is a JSON object (AuthZEN 1.0 §5.5). */
+export function expectContextObject(res: HttpResponse, decision: Record<string, unknown>, where: string): void {
+  if ('context' in decision && !isObject(decision.context)) {
+    fail(res, `${where}: a decision's "context", when present, must be a JSON object (DEC-014, AuthZEN 1.0 §5.5), got ${JSON.stringify(decision.context)?.slice(0, 100)}`, { status: 200 });
+  }
 }
 
 /** DEC-076/DEC-077: a request the PE does not accept gets an error status and is never decided. */
