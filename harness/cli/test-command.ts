@@ -28,7 +28,7 @@ import { curlAuth } from './curl-credential.js';
 import { parseReplayToken, type ReplayToken } from '../engine/replay-token.js';
 import { TranscriptCollector, transcriptFile } from '../reporters/transcript.js';
 import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
-import { toHtml } from '../reporters/html.js';
+import { pageEntry, toHtml } from '../reporters/html.js';
 import { parseRequirements } from '../gen/spec-requirements.js';
 import { formatProfileTable, gradeProfile, listProfile, prerequisiteNotes, profileExitCode, resolveProfile } from './profile.js';
 
@@ -209,7 +209,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   // The transcript: streamed to --transcript, kept in memory for --html.
   const file = flags.transcript === undefined ? undefined : transcriptFile(flags.transcript);
   const entries: TranscriptEntry[] = [];
-  const collect = file || flags.html ? new TranscriptCollector((e) => { file?.write(e); if (flags.html) entries.push(e); }) : undefined;
+  const collect = file || flags.html ? new TranscriptCollector((e) => { file?.write(e); if (flags.html) entries.push(pageEntry(e)); }) : undefined;
   const evidenceDir = flags.evidenceDir ?? path.join(process.cwd(), '.zti', 'failures');
   const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.' });
   const perClass = embedded ? [] : Object.entries(loaded?.config.targets ?? {}).map(([c, t]) => `${c}: ${t.target}`);

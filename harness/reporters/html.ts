@@ -149,6 +149,16 @@ function evidenceHtml(c: CheckResult): string {
   return parts.join('\n');
 }
 
+/** An entry as the page shows it, its bodies cut at MAX_BODY_CHARS: what a run keeps in memory for --html (R9). */
+export function pageEntry(e: TranscriptEntry): TranscriptEntry {
+  const cut = (b: string) => (b.length > MAX_BODY_CHARS + 1024 ? bodyText(b) : b);
+  return {
+    ...e,
+    request: e.request.body === undefined ? e.request : { ...e.request, body: cut(e.request.body) },
+    ...(e.response ? { response: { ...e.response, body: cut(e.response.body) } } : {}),
+  };
+}
+
 /** A fragment-safe anchor for a check ID. */
 export const anchor = (id: string): string => `check-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 const classAnchor = (cls: string): string => `class-${cls.replace(/[^A-Za-z0-9_-]/g, '_')}`;
