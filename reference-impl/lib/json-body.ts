@@ -36,7 +36,7 @@ export class ClientGone extends Error {
  * DEC-074: reads at most `maxBytes`, then calls `done` once, with the body or the error to
  * answer. A larger Content-Length is refused before reading; a body that grows past the
  * limit while streaming is refused as soon as it does. Either way the rest is discarded
- * without being kept until the 413 is flushed; then the connection closes (request-framing.ts).
+ * without being kept, so the 413 is delivered and the connection stays usable.
  * Callbacks rather than a Promise: answering from inside the 'end' event instead of a
  * microtask costs measurably less per request on node:http.
  */
