@@ -64,6 +64,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--client-ca <file>', 'turn on mTLS: a client certificate issued by this PEM CA authenticates the PEP (bearer tokens only if $ZTI_PE_TOKENS is set)')
+    .option('--max-connections <n>', 'connections open at once; the one over it gets 503 service_unavailable (default 4096)')
+    .option('--headers-timeout <ms>', 'a request\'s headers must arrive within this, else 408 and the connection closes (default 10000)')
+    .option('--request-timeout <ms>', 'the whole request must arrive within this, else 408 and the connection closes (default 30000)')
     .option('--dev-tls', 'HTTPS and mTLS with a throwaway CA, server and client certificate written to a temporary directory (printed)')
     .addOption(new Option('--no-auth', 'accept unauthenticated PEPs (for AuthZEN interop runners; never in production)'))
     .action(async (flags: Parameters<typeof serveCommand>[0]) => {

@@ -24,6 +24,23 @@ export interface ServeFlags {
   tlsKey?: string;
   clientCa?: string;
   devTls?: boolean;
+  /** Connections open at once; the one over it gets 503. */
+  maxConnections?: string;
+  /** ms within which a request's headers must arrive. */
+  headersTimeout?: string;
+  /** ms within which the whole request must arrive. */
+  requestTimeout?: string;
+}
+
+/** The PE's connection limits from the flags (the PE checks their ranges). */
+function limitFlags(flags: ServeFlags): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [flag, key, value] of [['--max-connections', 'maxConnections', flags.maxConnections], ['--headers-timeout', 'headersTimeoutMs', flags.headersTimeout], ['--request-timeout', 'requestTimeoutMs', flags.requestTimeout]] as const) {
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, got "${value}"`);
+    out[key] = Number(value);
+  }
+  return out;
 }
 
 export async function serveCommand(flags: ServeFlags, out: (s: string) => void = (s) => process.stderr.write(s)): Promise<() => Promise<void>> {
@@ -42,7 +59,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
     ...(flags.entities ? { entitiesFile: flags.entities } : {}),
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
     ...(tls ? { tls } : {}),
-    tokens, noAuth: flags.auth === false,
+    tokens, noAuth: flags.auth === false, limits: limitFlags(flags),
   });
   const mtls = tls?.requireClientCert === true && flags.auth !== false;
   out(`zti serve: reference PE listening on ${pe.url}\n`);
