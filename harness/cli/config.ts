@@ -15,6 +15,8 @@ import { schemaProblem } from '../vectors/json-file.js';
 import { formatVectorError } from '../vectors/vector-error.js';
 import { stripJsonc } from './jsonc.js';
 import { UsageError } from './usage-error.js';
+import { refuseUrlCredentials } from './target-url.js';
+import { DEFAULT_MAX_BODY_BYTES, readBounded } from '../engine/bounded-body.js';
 
 const SCHEMA_FILE = 'schemas/json/harness/config.schema.json';
 export const CONFIG_FILES = ['zti.config.json', 'zti.config.jsonc'] as const;
@@ -231,6 +233,7 @@ export async function resolveClassTargets(
   for (const [cls, entry] of Object.entries(entries)) {
     if (!entry) continue;
     const at = `/targets/${cls}`;
+    refuseUrlCredentials(entry.target, `${file}: ${at}/target`);
     const sameOrigin = new URL(entry.target).origin === topOrigin;
     const key = JSON.stringify([entry.target.replace(/\/+$/, ''), entry.auth ?? null, entry.ca_file ?? null]);
     let spec = shared.get(key);
@@ -283,10 +286,11 @@ export function clientCredentials(opts: ClientCredentials): () => Promise<string
       const res = await request(opts.tokenUrl, {
         method: 'POST',
         headers: { 'authorization': `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', 'accept': 'application/json' },
-        body: form.toString(), headersTimeout: 10_000, bodyTimeout: 10_000,
+        body: form.toString(), headersTimeout: 10_000, bodyTimeout: 10_000, signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
       });
       status = res.statusCode;
-      text = await res.body.text();
+      // A token endpoint is a peer like any other: its answer is bounded in size and time.
+      text = (await readBounded(res.body, DEFAULT_MAX_BODY_BYTES)).toString('utf8');
     } catch (e) {
       throw new Error(`the token endpoint ${opts.tokenUrl} could not be reached: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -307,6 +311,9 @@ export function clientCredentials(opts: ClientCredentials): () => Promise<string
     return inFlight;
   };
 }
+
+/** The token request, from the first byte sent to the last byte read. */
+const TOKEN_TIMEOUT_MS = 10_000;
 
 const formEncode = (s: string) => new URLSearchParams({ x: s }).toString().slice(2);
 

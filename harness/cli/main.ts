@@ -1,6 +1,7 @@
 // The zti command line: test, serve, vectors, gen.
 import { Command, Option } from 'commander';
 import { testCommand } from './test-command.js';
+import { visible } from '../reporters/visible-text.js';
 import { serveCommand } from './serve-command.js';
 import { vectorsValidateCommand, vectorsReplayCommand, vectorsRecordCommand, type VectorsRecordFlags } from './vectors-command.js';
 import { reportHtmlCommand, reportMergeCommand } from './report-command.js';
@@ -43,7 +44,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--transcript <file>', 'write every HTTP exchange of every case as NDJSON (schemas/json/harness/transcript.schema.json)')
     .option('--html <file>', 'write a self-contained HTML report with the full transcript of each case')
     .option('--concurrency <n>', 'checks in flight at once', '4')
-    .option('--timeout <ms>', 'per-request timeout', '10000')
+    .option('--timeout <ms>', 'bound of each exchange, from the first byte sent to the last byte read', '10000')
+    .option('--max-body <bytes>', 'cap of every response body the harness reads; a larger one fails its check (default 4194304, 4 MiB)')
+    .option('--deadline <ms>', 'deadline of the whole run: requests are then aborted and unfinished checks get "error" (default 600000, 10 min)')
     .option('--evidence-dir <dir>', 'where failing cases are written as vector files (default .zti/failures)')
     .option('--verbose', 'also list checks that were not applicable')
     .option('--profile <name>', 'run a certification profile instead of the default checks: authzen-cert (the OpenID AuthZEN certification scenario), graded per level')
@@ -62,6 +65,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--client-ca <file>', 'turn on mTLS: a client certificate issued by this PEM CA authenticates the PEP (bearer tokens only if $ZTI_PE_TOKENS is set)')
+    .option('--max-connections <n>', 'connections open at once; the one over it gets 503 service_unavailable (default 4096)')
+    .option('--headers-timeout <ms>', 'a request\'s headers must arrive within this, else 408 and the connection closes (default 10000)')
+    .option('--request-timeout <ms>', 'the whole request must arrive within this, else 408 and the connection closes (default 30000)')
     .option('--dev-tls', 'HTTPS and mTLS with a throwaway CA, server and client certificate written to a temporary directory (printed)')
     .addOption(new Option('--no-auth', 'accept unauthenticated PEPs (for AuthZEN interop runners; never in production)'))
     .option('--plain', 'answer as a plain AuthZEN 1.0 PDP: no context.zti, no zti_limits, pe-zt not claimed (for AuthZEN interop runners, which compare answers as exact JSON)')
@@ -149,11 +155,12 @@ export async function main(argv: string[]): Promise<boolean> {
       return false;
     }
     if (e instanceof UsageError || ['ConfigError', 'HarnessError', 'VectorFileError'].includes(err.name ?? '')) {
-      process.stderr.write(`zti: ${err.message ?? String(e)}\n`);
+      // The message may quote the target (an error, a WWW-Authenticate header): its controls are shown, not obeyed.
+      process.stderr.write(`zti: ${visible(err.message ?? String(e), { lines: true })}\n`);
       process.exitCode = 2;
       return false;
     }
-    process.stderr.write(`zti: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`zti: internal error: ${visible(e instanceof Error ? e.stack ?? e.message : String(e), { lines: true })}\n`);
     process.exitCode = 2;
     return false;
   }

@@ -1,5 +1,6 @@
 // `zti report html` and `zti report merge`: the results of `zti test --json` as a
 // self-contained HTML page, or several runs as an implementations-by-checks matrix.
+import { visible } from '../reporters/visible-text.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResultsFile } from '../../schemas/src/harness/results.js';
@@ -67,7 +68,7 @@ export function reportHtmlCommand(resultsFile: string, flags: ReportHtmlFlags, o
   if (!flags.out) throw new UsageError('zti report html needs --out FILE, the HTML file to write');
   const results = loadResults(resultsFile);
   write(flags.out, toHtml(results, { requirements: requirementIndex(flags.spec ?? SPEC_DIR), ...(flags.transcript ? { transcript: readTranscript(flags.transcript) } : {}) }));
-  out(`wrote ${flags.out}: ${results.checks.length} checks, ${overallVerdict(results.summary).label} (${results.target.url})\n`);
+  out(`wrote ${flags.out}: ${results.checks.length} checks, ${overallVerdict(results.summary).label} (${visible(results.target.url)})\n`);
   return 0;
 }
 

@@ -26,6 +26,23 @@ export interface ServeFlags {
   devTls?: boolean;
   /** Plain AuthZEN 1.0 answers, without the zero-trust members (for the official interop runners). */
   plain?: boolean;
+  /** Connections open at once; the one over it gets 503. */
+  maxConnections?: string;
+  /** ms within which a request's headers must arrive. */
+  headersTimeout?: string;
+  /** ms within which the whole request must arrive. */
+  requestTimeout?: string;
+}
+
+/** The PE's connection limits from the flags (the PE checks their ranges). */
+function limitFlags(flags: ServeFlags): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [flag, key, value] of [['--max-connections', 'maxConnections', flags.maxConnections], ['--headers-timeout', 'headersTimeoutMs', flags.headersTimeout], ['--request-timeout', 'requestTimeoutMs', flags.requestTimeout]] as const) {
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, got "${value}"`);
+    out[key] = Number(value);
+  }
+  return out;
 }
 
 export async function serveCommand(flags: ServeFlags, out: (s: string) => void = (s) => process.stderr.write(s)): Promise<() => Promise<void>> {
@@ -44,7 +61,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
     ...(flags.entities ? { entitiesFile: flags.entities } : {}),
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
     ...(tls ? { tls } : {}),
-    tokens, noAuth: flags.auth === false, plain: flags.plain === true,
+    tokens, noAuth: flags.auth === false, plain: flags.plain === true, limits: limitFlags(flags),
   });
   const mtls = tls?.requireClientCert === true && flags.auth !== false;
   out(`zti serve: reference PE listening on ${pe.url}\n`);

@@ -7,6 +7,8 @@ import { validatorFor } from '../../schemas/validators.js';
 import { ResultsFile as ResultsFileSchema } from '../../schemas/src/harness/results.js';
 import type { Check } from '../engine/check.js';
 import { exitCode, runChecks } from '../engine/runner.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../engine/bounded-body.js';
+import { DEFAULT_DEADLINE_MS } from '../engine/run-deadline.js';
 import { CHECKS } from '../checks/index.js';
 import { applyBaseline, baselineExitCode, loadBaseline } from '../engine/baseline.js';
 import { consoleReporter, printBaseline } from '../reporters/console.js';
@@ -21,12 +23,13 @@ import { configAuth, findConfig, loadConfig, resolveClassTargets, resolveTls, ty
 import type { AuthHeader } from '../engine/http-client.js';
 import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
 import { UsageError } from './usage-error.js';
+import { refuseUrlCredentials } from './target-url.js';
 import { curlAuth } from './curl-credential.js';
 import { parseReplayToken, type ReplayToken } from '../engine/replay-token.js';
 import { nearestIds, unmatchedPatterns } from '../engine/glob.js';
 import { TranscriptCollector, transcriptFile } from '../reporters/transcript.js';
 import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
-import { toHtml } from '../reporters/html.js';
+import { pageEntry, toHtml } from '../reporters/html.js';
 import { parseRequirements } from '../gen/spec-requirements.js';
 import { formatProfileTable, gradeProfile, listProfile, prerequisiteNotes, profileExitCode, resolveProfile } from './profile.js';
 
@@ -58,6 +61,10 @@ export interface TestFlags {
   html?: string;
   concurrency?: string;
   timeout?: string;
+  /** Cap of every response body read, in bytes. */
+  maxBody?: string;
+  /** Deadline of the whole run, in ms. */
+  deadline?: string;
   evidenceDir?: string;
   verbose?: boolean;
   expectedFailures?: string;
@@ -211,12 +218,14 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
     stop = () => pe.close();
   } else if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
     throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${baseUrl}"`);
+  } else {
+    refuseUrlCredentials(baseUrl, '--target');
   }
 
   // The transcript: streamed to --transcript, kept in memory for --html.
   const file = flags.transcript === undefined ? undefined : transcriptFile(flags.transcript);
   const entries: TranscriptEntry[] = [];
-  const collect = file || flags.html ? new TranscriptCollector((e) => { file?.write(e); if (flags.html) entries.push(e); }) : undefined;
+  const collect = file || flags.html ? new TranscriptCollector((e) => { file?.write(e); if (flags.html) entries.push(pageEntry(e)); }) : undefined;
   const evidenceDir = flags.evidenceDir ?? path.join(process.cwd(), '.zti', 'failures');
   const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.' });
   const perClass = embedded ? [] : Object.entries(loaded?.config.targets ?? {}).map(([c, t]) => `${c}: ${t.target}`);
@@ -230,6 +239,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
       ...(token ? { only: [token.check], replayPath: token.path } : { only: flags.only, skip: flags.skip }),
       ...(collect ? { onExchange: (c, n, x) => collect.add(c.id, n, x) } : {}),
       concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),
+      maxBodyBytes: int('--max-body', flags.maxBody, DEFAULT_MAX_BODY_BYTES, 1024), deadlineMs: int('--deadline', flags.deadline, DEFAULT_DEADLINE_MS, 1000),
       toolVersion: VERSION,
       replayCommand: `zti test${configFile === undefined ? '' : ` --config ${configFile}`}${embedded ? '' : ` --target ${baseUrl}`}${tlsFlags(flags)}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}${profileRun ? ` --profile ${profileRun.profile.name}${flags.levels ? ` --levels ${flags.levels}` : ''}` : ''}`,
       ...(embedded ? {} : { curlAuth: curlAuth({ authHeaderFlag: flags.authHeader, ca: flags.ca, clientCert: flags.clientCert, clientKey: flags.clientKey }, loaded) }),

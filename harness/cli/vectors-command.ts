@@ -5,6 +5,7 @@ import { CHECKS } from '../checks/index.js';
 import { VectorRecorder } from '../vectors/recorder.js';
 import { vectorFilePath } from '../vectors/record.js';
 import { UsageError } from './usage-error.js';
+import { refuseUrlCredentials } from './target-url.js';
 import { parseClasses, resolveTestAuth } from './test-command.js';
 import { loadVectorFiles } from '../vectors/load.js';
 import { formatVectorError } from '../vectors/vector-error.js';
@@ -70,6 +71,7 @@ async function targetAccess(flags: AccessFlags, target: string | undefined) {
   const loaded = configFile === undefined ? undefined : loadConfig(configFile);
   const url = target ?? loaded?.config.target;
   if (url !== undefined && !/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${url}"`);
+  if (url !== undefined) refuseUrlCredentials(url, '--target');
   return { url, auth: await resolveTestAuth(flags.authHeader, loaded), tls: resolveTls(flags, loaded) };
 }
 

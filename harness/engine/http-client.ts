@@ -2,6 +2,9 @@
 // each exchange is recorded as evidence and can be printed as a curl reproduction.
 import { Pool } from 'undici';
 import type { RequestGate } from './circuit-breaker.js';
+import { DEFAULT_MAX_BODY_BYTES, readBounded } from './bounded-body.js';
+import { HarnessError } from './failure.js';
+import type { RunDeadline } from './run-deadline.js';
 
 export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string; bodyBase64?: string };
@@ -49,10 +52,15 @@ export interface TlsClientOptions {
 export interface ClientOptions {
   auth?: AuthHeader | undefined;
   tls?: TlsClientOptions | undefined;
+  /** Bounds each exchange from the first byte sent to the last byte read (default 10 s). */
   timeoutMs?: number;
   connections?: number;
   /** Consulted before and after each request (the run's circuit breaker). */
   gate?: RequestGate | undefined;
+  /** Response bodies larger than this are not read (default DEFAULT_MAX_BODY_BYTES, --max-body). */
+  maxBodyBytes?: number | undefined;
+  /** The whole run's deadline (--deadline): past it, no request is sent and those in flight are aborted. */
+  deadline?: RunDeadline | undefined;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -98,12 +106,18 @@ export class TargetClient {
     const exchange: Exchange = { request: { method, url: url.href, headers: recorded, ...bodyFields(body) }, ms: 0 };
     this.log.push(exchange);
     const started = performance.now();
+    const { deadline } = this.options;
+    if (deadline?.passed) throw deadline.error();
+    // --timeout bounds the whole exchange; undici's own timeouts only bound the gaps between bytes.
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = deadline ? AbortSignal.any([timeout, deadline.signal]) : timeout;
     try {
       const res = await this.pool(url.origin, atTarget, !opts.anonymous).request({
-        method: method as 'GET', path: `${url.pathname}${url.search}`, headers, body,
-        headersTimeout: this.options.timeoutMs ?? 10_000, bodyTimeout: this.options.timeoutMs ?? 10_000,
+        method: method as 'GET', path: `${url.pathname}${url.search}`, headers, body, signal,
+        headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
       });
-      const text = await res.body.text();
+      const text = (await readBounded(res.body, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)).toString('utf8');
       const resHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
       exchange.response = { status: res.statusCode, headers: resHeaders, body: text };
@@ -111,9 +125,11 @@ export class TargetClient {
       exchange.ms = performance.now() - started;
       this.observer?.(exchange);
       return { status: res.statusCode, headers: resHeaders, text, json: parseJson(text), exchange };
-    } catch (e) {
+    } catch (caught) {
       exchange.ms = performance.now() - started;
+      const e = deadline?.passed ? deadline.error() : timeout.aborted ? new ExchangeTimeout(timeoutMs) : caught;
       exchange.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      if (e instanceof HarnessError) { this.observer?.(exchange); throw new HarnessError(e.message, exchange); }
       this.observer?.(exchange);
       throw new TransportError(`${method} ${url.href} failed: ${exchange.error}`, exchange);
     }
@@ -135,7 +151,8 @@ export class TargetClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    // Past the deadline nothing in flight is waited for.
+    await Promise.all([...this.pools.values()].map((p) => (this.options.deadline?.passed ? p.destroy() : p.close())));
     this.pools.clear();
   }
 
@@ -160,6 +177,14 @@ export class TargetClient {
 
 /** Stands for the harness's credential in recorded exchanges. */
 export const REDACTED = '[credential redacted]';
+
+/** No complete answer within --timeout, counted from the first byte sent to the last byte read. */
+class ExchangeTimeout extends Error {
+  override readonly name = 'ExchangeTimeout';
+  constructor(ms: number) {
+    super(`no complete answer within ${ms} ms (--timeout bounds each exchange from the first byte sent to the last byte read)`);
+  }
+}
 
 /** The target closed the connection, timed out or could not be reached. */
 export class TransportError extends Error {

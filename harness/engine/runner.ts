@@ -10,6 +10,7 @@ import { ExerciseTally } from './exercised.js';
 import type { ZtiConfigVocabulary } from '../../schemas/src/harness/config.js';
 import { DEFAULT_PATHS, probeTargets, type ProbedTargets, type TargetSpec } from './target.js';
 import { formatReplayToken } from './replay-token.js';
+import { RunDeadline } from './run-deadline.js';
 
 export interface RunOptions {
   baseUrl: string;
@@ -32,6 +33,10 @@ export interface RunOptions {
   strict?: boolean;
   concurrency?: number;
   timeoutMs?: number;
+  /** Cap of every response body read (--max-body); default DEFAULT_MAX_BODY_BYTES. */
+  maxBodyBytes?: number | undefined;
+  /** Deadline of the whole run (--deadline); checks unfinished by then get "error". Default: none. */
+  deadlineMs?: number | undefined;
   toolVersion: string;
   /** The command that reruns one failing case: a prefix that `--replay TOKEN` is appended to (e.g. "zti test --target http://x"), or a function of the token. */
   replayCommand: string | ((token: string) => string);
@@ -57,9 +62,10 @@ export interface RunReport { results: ResultsFile; failures: Map<string, { excha
 
 export async function runChecks(opts: RunOptions): Promise<RunReport> {
   const started = new Date();
+  const deadline = opts.deadlineMs === undefined ? undefined : new RunDeadline(opts.deadlineMs);
   // Any answer at all to an anonymous GET of the discovery path shows the target is up.
   const breaker = new CircuitBreaker(async () => { await root.get(DEFAULT_PATHS.discovery, { anonymous: true }); root.take(); return true; });
-  const root = new TargetClient(opts.baseUrl.replace(/\/+$/, ''), { auth: opts.auth, tls: opts.tls, timeoutMs: opts.timeoutMs ?? 10_000, connections: Math.max(4, (opts.concurrency ?? 4) * 2), gate: breaker });
+  const root = new TargetClient(opts.baseUrl.replace(/\/+$/, ''), { auth: opts.auth, tls: opts.tls, timeoutMs: opts.timeoutMs ?? 10_000, connections: Math.max(4, (opts.concurrency ?? 4) * 2), gate: breaker, maxBodyBytes: opts.maxBodyBytes, deadline });
   let probed: ProbedTargets | undefined;
   try {
     // Each check runs against the target of its class; a class without one, against root.
@@ -148,7 +154,13 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
         await runOne(opts.checks[i]!, i);
       }
     });
-    await Promise.all(workers);
+    if (deadline) {
+      // Past the deadline, a check still running (say, a loop that ignores its failed requests) is not waited for.
+      if (!await deadline.settle(Promise.all(workers))) next = opts.checks.length;
+      opts.checks.forEach((c, i) => { if (!results[i]) results[i] = unfinished(c, deadline); });
+    } else {
+      await Promise.all(workers);
+    }
 
     const summary = { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, error: 0 };
     for (const r of results) summary[r.verdict]++;
@@ -164,12 +176,19 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
         runs: opts.runs,
         classes: [...classes].sort(),
         summary,
-        checks: results,
+        // A copy: a check the deadline left behind may still end, after the summary was counted.
+        checks: [...results],
       },
     };
   } finally {
+    deadline?.dispose();
     await Promise.all([root.close(), probed?.close()]);
   }
+}
+
+/** The result of a check the deadline left unfinished. */
+function unfinished(c: Check, deadline: RunDeadline): CheckResult {
+  return { id: c.id, title: c.title, kind: c.kind, classes: [c.class], requirements: c.requirements, ...(c.scenario ? { scenario: c.scenario } : {}), keyword: c.keyword, verdict: 'error', cases: 0, duration_ms: 0, message: deadline.error().message };
 }
 
 /** 0 conformant; 1 a MUST failed (or a SHOULD under --strict), which outranks 2: the harness could not run a check. */

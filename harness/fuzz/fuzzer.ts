@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { Pool } from 'undici';
+import { DEFAULT_MAX_BODY_BYTES, readBounded } from '../engine/bounded-body.js';
 import { ENDPOINTS, encode, malformed, type EndpointName, type FuzzMessage } from './mutations.js';
 import { judge, statusClass, type StatusClass } from './oracle.js';
 
@@ -138,7 +139,8 @@ export async function sendOne(pool: Pool, baseUrl: string, endpoint: EndpointNam
       bodyTimeout: timeoutMs,
     });
     const ct = res.headers['content-type'];
-    return { status: res.statusCode, contentType: Array.isArray(ct) ? ct.join(', ') : ct, text: await res.body.text() };
+    // The fuzzed PE is a peer too: its answers are read within the harness's body cap.
+    return { status: res.statusCode, contentType: Array.isArray(ct) ? ct.join(', ') : ct, text: (await readBounded(res.body, DEFAULT_MAX_BODY_BYTES)).toString('utf8') };
   } catch (e) {
     return { error: e instanceof Error ? `${e.name}: ${e.message}${(e as { code?: string }).code ? ` (${(e as { code?: string }).code})` : ''}` : String(e) };
   }
@@ -238,7 +240,7 @@ export async function alive(baseUrl: string, token: string | undefined): Promise
       method: 'POST', path: `${base}${ENDPOINTS.evaluation}`, headers, headersTimeout: 10_000, bodyTimeout: 10_000,
       body: JSON.stringify({ subject: { type: 'user', id: 'alice@example.com' }, action: { name: 'read' }, resource: { type: 'document', id: 'handbook' } }),
     });
-    const json = (await e.body.json()) as { decision?: unknown };
+    const json = JSON.parse((await readBounded(e.body, DEFAULT_MAX_BODY_BYTES)).toString('utf8')) as { decision?: unknown };
     const ok = d.statusCode === 200 && e.statusCode === 200 && typeof json.decision === 'boolean';
     return { ok, detail: `discovery ${d.statusCode}, evaluation ${e.statusCode} decision ${String(json.decision)}` };
   } catch (err) {

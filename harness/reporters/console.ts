@@ -4,6 +4,7 @@
 // command and token, curl, shrunk request), then a summary table per class.
 import type { BaselineClassification, CheckResult, ResultsFile } from '../../schemas/src/harness/results.js';
 import { leftOut } from '../engine/runner.js';
+import { visible } from './visible-text.js';
 
 const COLOR = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, s: string) => (COLOR ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -44,7 +45,7 @@ export function consoleReporter(out: (s: string) => void = (s) => process.stdout
   };
   return {
     start({ target, seed, runs }) {
-      out(`zti test: seed ${seed} (rerun with --seed ${seed}), ${runs} runs per property\ntarget: ${target}\n\n`);
+      out(`zti test: seed ${seed} (rerun with --seed ${seed}), ${runs} runs per property\ntarget: ${visible(target)}\n\n`);
     },
     plan(perClass) {
       for (const [c, total] of [...perClass].sort()) progress.set(c, { total, done: 0, failed: 0 });
@@ -65,20 +66,22 @@ export function consoleReporter(out: (s: string) => void = (s) => process.stdout
 
   function printCheck(r: CheckResult): void {
     if (r.verdict === 'not-applicable' && !opts.verbose) return;
+    // Every string below may carry target text (R9): shown with its controls visible.
+    const v = (s: string) => visible(s);
     // What a property exercised (issue 14 §3), e.g. "41 permit, 230 deny".
-    const seen = r.exercised ? `, ${Object.entries(r.exercised).map(([k, n]) => `${n} ${k}`).join(', ')}` : '';
-    out(`${LABEL[r.verdict]} ${r.id} [${r.requirements.join(', ')}${r.scenario ? `; scenario ${r.scenario.join(', ')}` : ''}] ${paint(90, `${r.cases} case${r.cases === 1 ? '' : 's'}${seen}, ${r.duration_ms} ms`)}\n`);
+    const seen = r.exercised ? `, ${Object.entries(r.exercised).map(([k, n]) => `${n} ${v(k)}`).join(', ')}` : '';
+    out(`${LABEL[r.verdict]} ${v(r.id)} [${v(r.requirements.join(', '))}${r.scenario ? `; scenario ${v(r.scenario.join(', '))}` : ''}] ${paint(90, `${r.cases} case${r.cases === 1 ? '' : 's'}${seen}, ${r.duration_ms} ms`)}\n`);
     if (r.verdict === 'not-applicable' || r.verdict === 'pass') return;
-    out(`     ${r.message ?? ''}\n`);
+    out(`     ${visible(r.message ?? '', { lines: true }).replace(/\n/g, '\n     ')}\n`);
     const f = r.failure;
     if (!f) return;
-    if (f.seed) out(`     seed ${f.seed}${f.path ? `, path ${f.path}` : ''}\n`);
-    out(`     replay: ${f.replay}\n`);
-    if (f.replay_token) out(`     token:  ${f.replay_token}\n`);
-    if (f.curl) out(`     curl:   ${f.curl.length > 2000 ? `${f.curl.slice(0, 2000)}…` : f.curl}\n`);
-    if (f.exchange?.request.body !== undefined) out(`     request: ${truncate(f.exchange.request.body)}\n`);
-    if (f.exchange?.response) out(`     response: ${f.exchange.response.status} ${truncate(f.exchange.response.body)}\n`);
-    if (f.vector_file) out(`     vector: ${f.vector_file} (rerun: zti vectors replay ${f.vector_file}${opts.evidenceDir ? ` --root ${opts.evidenceDir}` : ''} --target …)\n`);
+    if (f.seed) out(`     seed ${v(f.seed)}${f.path ? `, path ${v(f.path)}` : ''}\n`);
+    out(`     replay: ${v(f.replay)}\n`);
+    if (f.replay_token) out(`     token:  ${v(f.replay_token)}\n`);
+    if (f.curl) out(`     curl:   ${v(f.curl.length > 2000 ? `${f.curl.slice(0, 2000)}…` : f.curl)}\n`);
+    if (f.exchange?.request.body !== undefined) out(`     request: ${v(truncate(f.exchange.request.body))}\n`);
+    if (f.exchange?.response) out(`     response: ${f.exchange.response.status} ${v(truncate(f.exchange.response.body))}\n`);
+    if (f.vector_file) out(`     vector: ${v(f.vector_file)} (rerun: zti vectors replay ${v(f.vector_file)}${opts.evidenceDir ? ` --root ${v(opts.evidenceDir)}` : ''} --target …)\n`);
   }
 
   function printSummary(results: ResultsFile): void {
@@ -95,7 +98,7 @@ export function consoleReporter(out: (s: string) => void = (s) => process.stdout
     }
     const s = results.summary;
     const verdict = s.fail > 0 ? paint(31, 'NOT CONFORMANT') : s.error > 0 ? paint(35, 'INCOMPLETE') : paint(32, 'CONFORMANT');
-    out(`\n${verdict}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.error} errors, ${s['not-applicable']} not applicable in ${(results.duration_ms / 1000).toFixed(1)} s (seed ${results.seed}; classes ${results.classes.join(', ')})\n`);
+    out(`\n${verdict}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.error} errors, ${s['not-applicable']} not applicable in ${(results.duration_ms / 1000).toFixed(1)} s (seed ${results.seed}; classes ${visible(results.classes.join(', '))})\n`);
   }
 }
 

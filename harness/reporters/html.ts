@@ -28,7 +28,10 @@ const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;',
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ENTITY[c]!)
     // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, (c) => String.fromCharCode(c === '\u007F' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, (c) => String.fromCharCode(c === '\u007F' ? 0x2421 : 0x2400 + c.charCodeAt(0)))
+    // C1 controls and bidirectional overrides, shown as code points (harness/reporters/visible-text.ts).
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0080-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
 }
 const esc = escapeHtml;
 
@@ -144,6 +147,16 @@ function evidenceHtml(c: CheckResult): string {
     if (f.exchange) parts.push(exchangeHtml(f.exchange));
   }
   return parts.join('\n');
+}
+
+/** An entry as the page shows it, its bodies cut at MAX_BODY_CHARS: what a run keeps in memory for --html (R9). */
+export function pageEntry(e: TranscriptEntry): TranscriptEntry {
+  const cut = (b: string) => (b.length > MAX_BODY_CHARS + 1024 ? bodyText(b) : b);
+  return {
+    ...e,
+    request: e.request.body === undefined ? e.request : { ...e.request, body: cut(e.request.body) },
+    ...(e.response ? { response: { ...e.response, body: cut(e.response.body) } } : {}),
+  };
 }
 
 /** A fragment-safe anchor for a check ID. */

@@ -3,11 +3,12 @@
 // one testcase per check, its conformance class as the classname; SHOULD failures are
 // reported in system-out but do not fail.
 import type { CheckResult, ResultsFile } from '../../schemas/src/harness/results.js';
+import { visible } from './visible-text.js';
 
-const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
-  // XML 1.0 forbids most control characters even when escaped.
-  // eslint-disable-next-line no-control-regex
-  .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
+// Controls are made visible first (R9: CI logs print these messages to terminals), which also
+// removes the ones XML 1.0 forbids even when escaped; U+FFFE and U+FFFF are not XML characters.
+const esc = (s: string) => visible(s, { lines: true }).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+  .replace(/[\uFFFE\uFFFF]/g, '\uFFFD');
 
 export function toJUnit(results: ResultsFile): string {
   const s = results.summary;

@@ -3,6 +3,7 @@
 // per cell and a totals row. A check one run did not execute is "—", never a pass.
 import type { ResultsFile, Verdict } from '../../schemas/src/harness/results.js';
 import { escapeHtml as esc, page, primaryClass, VERDICT_LABEL } from './html.js';
+import { visible } from './visible-text.js';
 
 /** A cell's verdict; "missing" when that run has no result for the check. */
 export type MatrixVerdict = Verdict | 'missing';
@@ -118,7 +119,7 @@ export function matrixHtml(matrix: Matrix): string {
 // Markdown tables break on "|" and newlines, and GitHub renders inline HTML, so every
 // value is flattened and its markdown punctuation backslash-escaped.
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>()#+!|&~]/g, (c) => `\\${c}`);
+  return visible(s.replace(/[\r\n]+/g, ' ')).replace(/[\\`*_{}[\]<>()#+!|&~]/g, (c) => `\\${c}`);
 }
 const md = escapeMarkdown;
 

@@ -105,9 +105,11 @@ describe('connection cap', () => {
     await waitFor(() => pe.connections() === LIMITS.maxConnections, 3_000);
     console.log(`connections held at the cap: ${pe.connections()} of ${LIMITS.maxConnections}`);
     expect(pe.connections()).toBe(LIMITS.maxConnections);
-    const over = trickle('', '', 1_000);
+    // Its request is complete on arrival: it must get the 503 alone, not be decided too.
+    const over = trickle(`POST ${EVAL} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${pe.tokens[0]!}\r\nContent-Type: application/json\r\nContent-Length: ${VALID.length}\r\n\r\n${VALID}`, '', 1_000);
     const { ms, reply } = await over.cut;
     expect(reply).toMatch(/^HTTP\/1\.1 503 [^]*retry-after: 1[^]*"error":"service_unavailable"/i);
+    expect(reply).not.toContain('"decision"');
     expect(ms).toBeLessThan(LIMITS.headersTimeoutMs);
     for (const s of held) s.destroy();
     await waitFor(() => pe.connections() === 0, 3_000);

@@ -30,11 +30,7 @@ export function requestListener(opts: PipelineOptions): RequestListener {
 
   const fail = (req: IncomingMessage, res: ServerResponse, requestId: string | undefined, err: unknown) => {
     if (err instanceof ClientGone) { res.destroy(); return; }
-    if (err instanceof HttpError) {
-      if (bodyPending(req)) closeAfterAnswer(res);
-      sendError(res, err, requestId);
-      return;
-    }
+    if (err instanceof HttpError) { sendError(res, err, requestId); return; }
     opts.onInternalError(err, req);
     sendError(res, new HttpError('internal_error', 'the PE failed to process the request; it was not decided. Try again, and report it if it persists'), requestId);
   };
@@ -73,6 +69,10 @@ export function requestListener(opts: PipelineOptions): RequestListener {
         }
       });
     } catch (e) {
+      // Refused before its body was read (404, 405, 401, 415, 400): the connection closes once
+      // the answer is flushed, rather than node reading whatever follows. A 413 instead drains
+      // a bounded amount (json-body.ts), so that the client reads its answer.
+      if (bodyPending(req)) closeAfterAnswer(res);
       fail(req, res, requestId, e);
     }
   };

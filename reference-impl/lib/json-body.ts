@@ -3,8 +3,8 @@
 // invalid_json), then "not an object" (400 invalid_request).
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../errors.js';
-import { jsonDepthExceeds } from './json-depth.js';
-import { duplicateMemberPointer } from './json-duplicates.js';
+import { jsonMembers } from './json-depth.js';
+import { duplicateMemberPointer, memberCount } from './json-duplicates.js';
 
 /** After refusing a body we keep discarding it (so the 413 reaches the client on a sane connection) up to this many bytes, then cut the connection. */
 const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
@@ -102,7 +102,8 @@ export function parseJsonObject(body: Buffer, maxDepth: number): Record<string, 
   } catch {
     throw new HttpError('invalid_json', 'the body is not valid UTF-8; encode the JSON text as UTF-8');
   }
-  if (jsonDepthExceeds(text, maxDepth)) {
+  const members = jsonMembers(text, maxDepth);
+  if (members === undefined) {
     throw new HttpError('invalid_json', `the body is nested deeper than max_depth (${maxDepth} levels); flatten the request`);
   }
   let value: unknown;
@@ -117,8 +118,9 @@ export function parseJsonObject(body: Buffer, maxDepth: number): Record<string, 
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     throw new HttpError('invalid_request', `the body must be a JSON object, not ${kind}`, '');
   }
-  // DEC-101: a repeated member name is refused, never resolved in favour of one of them.
-  const duplicate = duplicateMemberPointer(text);
+  // DEC-101: a repeated member name is refused, never resolved in favour of one of them. Fewer
+  // members parsed than written means a repeat; only then is the text scanned for where.
+  const duplicate = members === memberCount(value) ? undefined : duplicateMemberPointer(text) ?? '';
   if (duplicate !== undefined) throw new HttpError('invalid_request', `the member ${JSON.stringify(duplicate)} repeats a name earlier in the same object; send each member name once (RFC 7493 Section 2.3)`, duplicate);
   return value as Record<string, unknown>;
 }

@@ -8,10 +8,21 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
 
 /** True when some object or array of `text` is nested more than `maxDepth` levels (the top level is depth 1). */
 export function jsonDepthExceeds(text: string, maxDepth: number): boolean {
+  return jsonMembers(text, maxDepth) === undefined;
+}
+
+/**
+ * In the same pass: undefined when `text` is nested more than `maxDepth` levels, else how many
+ * object members it holds (the colons outside strings), which json-duplicates.ts compares with
+ * the members JSON.parse kept to tell, at almost no cost, that no name was repeated.
+ */
+export function jsonMembers(text: string, maxDepth: number): number | undefined {
   let depth = 0;
+  let members = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -21,10 +32,12 @@ export function jsonDepthExceeds(text: string, maxDepth: number): boolean {
     } else if (c === QUOTE) {
       inString = true;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > maxDepth) return true;
+      if (++depth > maxDepth) return undefined;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
+    } else if (c === COLON) {
+      members++;
     }
   }
-  return false;
+  return members;
 }

@@ -64,3 +64,15 @@ function pointerOf(stack: readonly Frame[], duplicate: string): string {
   }
   return `${out}/${escapeToken(duplicate)}`;
 }
+
+/** How many object members a parsed JSON value holds, at every depth (JSON.parse keeps one per repeated name). */
+export function memberCount(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const x of v) n += memberCount(x);
+    return n;
+  }
+  for (const k in v) n += 1 + memberCount((v as Record<string, unknown>)[k]);
+  return n;
+}

@@ -5,7 +5,8 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../schemas/decision.js';
 import { ALICE, HANDBOOK, at, startTestPe, type TestPe } from '../test-support.js';
-import { duplicateMemberPointer } from './json-duplicates.js';
+import { jsonMembers } from './json-depth.js';
+import { duplicateMemberPointer, memberCount } from './json-duplicates.js';
 
 const EVAL = '/access/v1/evaluation';
 const VALID = JSON.stringify({ subject: ALICE, action: { name: 'read' }, resource: HANDBOOK });
@@ -82,6 +83,15 @@ describe('repeated JSON member names (DEC-101)', () => {
     expect(duplicateMemberPointer('{"a/b":{"~":1,"~":2}}')).toBe('/a~1b/~0');
     expect(duplicateMemberPointer('{"a":{"a":{"a":1}},"b":[{"a":1},{"a":1}],"c":"a,\\"a\\":"}')).toBeUndefined();
     expect(duplicateMemberPointer('{"":1,"":2}')).toBe('/');
+  });
+
+  it('counts as many members written as parsed exactly when no name repeats', () => {
+    for (const text of ['{"a":{"a":{"a":1}},"b":[{"a":1},{"a":1}],"c":"a:b\\":"}', '{"__proto__":{"x":1},"y":[]}', '{}', '{"k":"\\u003a"}']) {
+      expect(jsonMembers(text, 64)).toBe(memberCount(JSON.parse(text)));
+    }
+    for (const text of ['{"id":1,"\\u0069d":2}', '{"a":[{"x":1,"x":2}]}', '{"__proto__":1,"__proto__":2}']) {
+      expect(jsonMembers(text, 64)).not.toBe(memberCount(JSON.parse(text)));
+    }
   });
 });
 
