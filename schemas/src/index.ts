@@ -16,6 +16,9 @@ import { ResultsFile } from './harness/results.js';
 import { ExpectedFailures } from './harness/expected-failures.js';
 import { ZtiConfig } from './harness/config.js';
 import { TranscriptEntry } from './harness/transcript.js';
+import { ComplexSubject, SimpleSubject, SubjectId } from './signals/subject-id.js';
+import { SetClaims, SetHeader } from './signals/set.js';
+import { PushErrorBody } from './signals/push-error.js';
 
 /** Every top-level schema, by family; the gen script writes one JSON file per entry. */
 export const SCHEMAS: Record<string, Record<string, TSchema>> = {
@@ -31,6 +34,10 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
     'resource-search-request': ResourceSearchRequest, 'resource-search-response': ResourceSearchResponse,
     'action-search-request': ActionSearchRequest, 'action-search-response': ActionSearchResponse,
     'pdp-metadata': PdpMetadata,
+  },
+  signals: {
+    'simple-subject': SimpleSubject, 'complex-subject': ComplexSubject, 'subject-id': SubjectId,
+    'set-header': SetHeader, 'set-claims': SetClaims, 'push-error': PushErrorBody,
   },
   vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile },
   harness: { 'results': ResultsFile, 'expected-failures': ExpectedFailures, 'config': ZtiConfig, 'transcript': TranscriptEntry },
