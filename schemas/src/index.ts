@@ -16,6 +16,7 @@ import { ResultsFile } from './harness/results.js';
 import { ExpectedFailures } from './harness/expected-failures.js';
 import { ZtiConfig } from './harness/config.js';
 import { TranscriptEntry } from './harness/transcript.js';
+import { EVENT_SCHEMA_ENTRIES } from './signals/event-payloads.js';
 
 /** Every top-level schema, by family; the gen script writes one JSON file per entry. */
 export const SCHEMAS: Record<string, Record<string, TSchema>> = {
@@ -33,6 +34,10 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
     'pdp-metadata': PdpMetadata,
   },
   vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile },
+  signals: {
+    // Event payloads (sig-trust): CAEP 1.0, RISC 1.0 and ours, spec/signals.md §2.4.
+    ...EVENT_SCHEMA_ENTRIES,
+  },
   harness: { 'results': ResultsFile, 'expected-failures': ExpectedFailures, 'config': ZtiConfig, 'transcript': TranscriptEntry },
 };
 
