@@ -9,6 +9,18 @@ export const PROVEN_BY_TESTS: Record<string, string> = {
   'VEC-002': '`zti vectors validate`',
   'VEC-003': '`zti vectors validate`',
   'VEC-004': 'harness/vectors/replay.test.ts replays every vector against the reference',
+  // Signals, trust (sig-trust): proved for the reference by its tests until the signal-receiver
+  // checks (sig-harness) cite them; those checks add themselves here as they land.
+  ...Object.fromEntries(['TRU-001', 'TRU-002', 'TRU-003', 'TRU-010', 'TRU-011', 'TRU-012', 'TRU-013', 'TRU-020', 'TRU-021',
+    'TRU-030', 'TRU-031', 'TRU-032', 'TRU-040', 'TRU-041', 'TRU-042', 'TRU-043', 'TRU-050', 'TRU-051', 'TRU-052', 'TRU-053', 'TRU-054']
+    .map((id) => [id, 'reference-impl/signals/trust.test.ts and every vectors/signals/trust vector run through the reference'])),
+  'TRU-060': 'reference-impl/signals/trust-in-decisions.test.ts (over HTTP)',
+  'TRU-061': 'reference-impl/signals/trust-in-decisions.test.ts (over HTTP)',
+  'TRU-062': 'reference-impl/signals/trust-in-decisions.test.ts (over HTTP)',
+  'TRU-080': 'reference-impl/signals/trust-vectors.test.ts and `zti vectors validate`',
+  'TRU-081': 'reference-impl/signals/trust-vectors.test.ts (the reference; the signal-receiver check pends)',
+  ...Object.fromEntries(['SIG-050', 'SIG-051', 'SIG-052', 'SIG-053', 'SIG-054', 'SIG-056', 'SIG-057', 'SIG-058', 'SIG-060', 'SIG-062', 'SIG-063']
+    .map((id) => [id, 'schemas/src/signals/events.test.ts (every event schema against its upstream examples and broken variants)'])),
 };
 
 export function proofsOf(requirements: Requirement[], checks: readonly Check[]): Map<string, string[]> {

@@ -19,6 +19,7 @@ import { TranscriptEntry } from './harness/transcript.js';
 import { ComplexSubject, SimpleSubject, SubjectId } from './signals/subject-id.js';
 import { SetClaims, SetHeader } from './signals/set.js';
 import { PushErrorBody } from './signals/push-error.js';
+import { EVENT_SCHEMA_ENTRIES } from './signals/event-payloads.js';
 
 /** Every top-level schema, by family; the gen script writes one JSON file per entry. */
 export const SCHEMAS: Record<string, Record<string, TSchema>> = {
@@ -38,6 +39,8 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
   signals: {
     'simple-subject': SimpleSubject, 'complex-subject': ComplexSubject, 'subject-id': SubjectId,
     'set-header': SetHeader, 'set-claims': SetClaims, 'push-error': PushErrorBody,
+    // Event payloads (sig-trust): CAEP 1.0, RISC 1.0 and ours, spec/signals.md §2.4.
+    ...EVENT_SCHEMA_ENTRIES,
   },
   vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile },
   harness: { 'results': ResultsFile, 'expected-failures': ExpectedFailures, 'config': ZtiConfig, 'transcript': TranscriptEntry },

@@ -317,6 +317,30 @@ export interface SignalsMessages {
   SetHeader?: SetHeader;
   SetClaims?: SetClaims;
   PushErrorBody?: PushErrorBody;
+  CaepSessionRevoked?: CaepSessionRevoked;
+  CaepTokenClaimsChange?: CaepTokenClaimsChange;
+  CaepCredentialChange?: CaepCredentialChange;
+  CaepAssuranceLevelChange?: CaepAssuranceLevelChange;
+  CaepDeviceComplianceChange?: CaepDeviceComplianceChange;
+  CaepSessionEstablished?: CaepSessionEstablished;
+  CaepSessionPresented?: CaepSessionPresented;
+  CaepRiskLevelChange?: CaepRiskLevelChange;
+  RiscAccountCredentialChangeRequired?: RiscAccountCredentialChangeRequired;
+  RiscAccountPurged?: RiscAccountPurged;
+  RiscAccountDisabled?: RiscAccountDisabled;
+  RiscAccountEnabled?: RiscAccountEnabled;
+  RiscIdentifierChanged?: RiscIdentifierChanged;
+  RiscIdentifierRecycled?: RiscIdentifierRecycled;
+  RiscCredentialCompromise?: RiscCredentialCompromise;
+  RiscOptIn?: RiscOptIn;
+  RiscOptOutInitiated?: RiscOptOutInitiated;
+  RiscOptOutCancelled?: RiscOptOutCancelled;
+  RiscOptOutEffective?: RiscOptOutEffective;
+  RiscRecoveryActivated?: RiscRecoveryActivated;
+  RiscRecoveryInformationChanged?: RiscRecoveryInformationChanged;
+  ZtiAttestationResult?: ZtiAttestationResult;
+  ZtiThreatIndicator?: ZtiThreatIndicator;
+  ZtiTrustChange?: ZtiTrustChange;
 }
 /**
  * SSF 1.0 §3.3: attributes of one principal, each a simple subject, with at least one member besides format (SIG-010).
@@ -500,5 +524,685 @@ export interface PushErrorBody {
    * Human-readable text for the transmitter's operator.
    */
   description?: string;
+  [k: string]: unknown;
+}
+/**
+ * CAEP 1.0 §3.1 session-revoked: the session named by sub_id (or every session matching a complex subject) was revoked. No event-specific members. A trust veto (TRU-052).
+ */
+export interface CaepSessionRevoked {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  [k: string]: unknown;
+}
+/**
+ * CAEP 1.0 §3.2 token-claims-change: a claim in the token named by sub_id changed. No trust effect.
+ */
+export interface CaepTokenClaimsChange {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * REQUIRED: one or more claims with their new values.
+   */
+  claims: {
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * CAEP 1.0 §3.3 credential-change: a credential was created, changed, revoked or deleted. A small fading penalty by change_type (spec/trust.md §2b.4).
+ */
+export interface CaepCredentialChange {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * REQUIRED: password, pin, x509, fido2-platform, fido2-roaming, fido-u2f, verifiable-credential, phone-voice, phone-sms, app, or a type transmitter and receiver agree on (CAEP 1.0 §3.3.1).
+   */
+  credential_type: string;
+  /**
+   * REQUIRED (CAEP 1.0 §3.3.1).
+   */
+  change_type: "create" | "revoke" | "update" | "delete";
+  friendly_name?: string;
+  x509_issuer?: string;
+  x509_serial?: string;
+  fido2_aaguid?: string;
+  [k: string]: unknown;
+}
+/**
+ * CAEP 1.0 §3.4 assurance-level-change: the authentication assurance went up or down since login. Trust moves by change_direction.
+ */
+export interface CaepAssuranceLevelChange {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * REQUIRED: RFC8176, RFC6711, ISO-IEC-29115, NIST-IAL, NIST-AAL, NIST-FAL or an agreed alias.
+   */
+  namespace: string;
+  /**
+   * REQUIRED: the current level in the namespace.
+   */
+  current_level: string;
+  /**
+   * Absent: the previous level is unknown to the transmitter.
+   */
+  previous_level?: string;
+  /**
+   * SHOULD be present when previous_level is (CAEP 1.0 §3.4.1).
+   */
+  change_direction?: "increase" | "decrease";
+  [k: string]: unknown;
+}
+/**
+ * CAEP 1.0 §3.5 device-compliance-change: a device's compliance status changed. The device's state in trust: the latest replaces earlier ones (TRU-041).
+ */
+export interface CaepDeviceComplianceChange {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * REQUIRED: the status before the change.
+   */
+  previous_status: "compliant" | "not-compliant";
+  /**
+   * REQUIRED: the status now.
+   */
+  current_status: "compliant" | "not-compliant";
+  [k: string]: unknown;
+}
+/**
+ * CAEP 1.0 §3.6 session-established: the transmitter established a session for the subject. No trust effect.
+ */
+export interface CaepSessionEstablished {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Fingerprint of the user agent.
+   */
+  fp_ua?: string;
+  /**
+   * As in an OpenID Connect ID Token.
+   */
+  acr?: string;
+  /**
+   * As in an OpenID Connect ID Token.
+   */
+  amr?: string[];
+  /**
+   * External session identifier.
+   */
+  ext_id?: string;
+  [k: string]: unknown;
+}
+/**
+ * CAEP 1.0 §3.7 session-presented: the transmitter saw the session at event_timestamp. No trust effect.
+ */
+export interface CaepSessionPresented {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  fp_ua?: string;
+  ext_id?: string;
+  [k: string]: unknown;
+}
+/**
+ * CAEP 1.0 §3.8 risk-level-change: the transmitter's assessed risk of a principal changed. The principal's state in trust.
+ */
+export interface CaepRiskLevelChange {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * RECOMMENDED: why the level changed.
+   */
+  risk_reason?: string;
+  /**
+   * REQUIRED: USER, DEVICE, SESSION, TENANT, ORG_UNIT, GROUP or another SSF principal. Only the first three move trust.
+   */
+  principal: string;
+  /**
+   * REQUIRED.
+   */
+  current_level: "LOW" | "MEDIUM" | "HIGH";
+  /**
+   * Absent: unknown to the transmitter.
+   */
+  previous_level?: "LOW" | "MEDIUM" | "HIGH";
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.1: the account was required to change a credential (e.g. a forced password change). A fading trust penalty.
+ */
+export interface RiscAccountCredentialChangeRequired {
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.2: the account was permanently deleted. A trust veto.
+ */
+export interface RiscAccountPurged {
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.3: the account was disabled; it may be enabled again. A trust veto until a later account-enabled.
+ */
+export interface RiscAccountDisabled {
+  /**
+   * Why the account was disabled (RISC 1.0 §2.3).
+   */
+  reason?: "hijacking" | "bulk-account";
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.4: the account was enabled. Ends an earlier account-disabled (TRU-041).
+ */
+export interface RiscAccountEnabled {
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.5: the identifier in sub_id (format email or phone_number, the old value) changed. No trust effect.
+ */
+export interface RiscIdentifierChanged {
+  /**
+   * The new value of the identifier.
+   */
+  "new-value"?: string;
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.6: the identifier in sub_id (email or phone_number) now belongs to a new user. Resets every earlier signal about it (TRU-040).
+ */
+export interface RiscIdentifierRecycled {
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.7: a credential of the subject was found compromised. A fading trust penalty.
+ */
+export interface RiscCredentialCompromise {
+  /**
+   * REQUIRED: password, pin, x509, fido2-platform, fido2-roaming, fido-u2f, verifiable-credential, phone-voice, phone-sms, app, or a type transmitter and receiver agree on (CAEP 1.0 §3.3.1).
+   */
+  credential_type: string;
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * RISC 1.0 §2.7 gives no type; a string or a CAEP localized object (CAEP 1.0 §2) is accepted.
+   */
+  reason_admin?:
+    | string
+    | {
+        /**
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+         */
+        [k: string]: string;
+      };
+  /**
+   * RISC 1.0 §2.7 gives no type; a string or a CAEP localized object (CAEP 1.0 §2) is accepted.
+   */
+  reason_user?:
+    | string
+    | {
+        /**
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+         */
+        [k: string]: string;
+      };
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.8.1: the account opted into RISC event exchange. No trust effect.
+ */
+export interface RiscOptIn {
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.8.2: the account asked to opt out; events still flow for a while. No trust effect.
+ */
+export interface RiscOptOutInitiated {
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.8.3: the account cancelled its opt-out. No trust effect.
+ */
+export interface RiscOptOutCancelled {
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.8.4: the account is opted out of RISC event exchange. No trust effect.
+ */
+export interface RiscOptOutEffective {
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.9: the account activated a recovery flow. A fading trust penalty.
+ */
+export interface RiscRecoveryActivated {
+  [k: string]: unknown;
+}
+/**
+ * RISC 1.0 §2.10: recovery information of the account (e.g. a recovery email) changed. A fading trust penalty.
+ */
+export interface RiscRecoveryInformationChanged {
+  [k: string]: unknown;
+}
+/**
+ * Ours: a RATS verifier appraised the attester named by sub_id (a device, or a workload by its spiffe:// URI) and carries its EAR. The attester's attestation state in trust, by the worst tier in the EAR (SIG-060, spec/trust.md §2b.4).
+ */
+export interface ZtiAttestationResult {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * An EAT Attestation Result claims-set in its JSON serialisation (draft-ietf-rats-ear §3, §3.2).
+   */
+  ear: {
+    eat_profile: "tag:github.com,2023:veraison/ear";
+    /**
+     * When the EAR was issued (draft-ietf-rats-ear §3); not a floating point value.
+     */
+    iat: number;
+    "ear.verifier-id": {
+      /**
+       * Who made the verifier (ar4si §3.3).
+       */
+      developer: string;
+      /**
+       * Which build of it appraised the evidence (ar4si §3.3).
+       */
+      build: string;
+      [k: string]: unknown;
+    };
+    /**
+     * The appraised evidence, base64url.
+     */
+    "ear.raw-evidence"?: string;
+    /**
+     * One appraisal per attester, by the label the verifier chose.
+     */
+    submods: {
+      /**
+       * One EAR-appraisal (draft-ietf-rats-ear §3.1); extensions allowed.
+       *
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^(.*)$".
+       */
+      [k: string]: {
+        /**
+         * The trustworthiness tier of this attester (draft-ietf-rats-ear §3.1, ar4si §3.2).
+         */
+        "ear.status": "affirming" | "none" | "warning" | "contraindicated";
+        /**
+         * The AR4SI trustworthiness vector of one attester (draft-ietf-rats-ear §3.1): at least one of the eight claims.
+         */
+        "ear.trustworthiness-vector"?: {
+          /**
+           * A trustworthiness claim value (draft-ietf-rats-ar4si §3.1): -1..1 none, 2..31 and -32..-2 affirming, 32..95 and -96..-33 warning, 96..127 and -128..-97 contraindicated.
+           */
+          "instance-identity"?: number;
+          /**
+           * A trustworthiness claim value (draft-ietf-rats-ar4si §3.1): -1..1 none, 2..31 and -32..-2 affirming, 32..95 and -96..-33 warning, 96..127 and -128..-97 contraindicated.
+           */
+          configuration?: number;
+          /**
+           * A trustworthiness claim value (draft-ietf-rats-ar4si §3.1): -1..1 none, 2..31 and -32..-2 affirming, 32..95 and -96..-33 warning, 96..127 and -128..-97 contraindicated.
+           */
+          executables?: number;
+          /**
+           * A trustworthiness claim value (draft-ietf-rats-ar4si §3.1): -1..1 none, 2..31 and -32..-2 affirming, 32..95 and -96..-33 warning, 96..127 and -128..-97 contraindicated.
+           */
+          "file-system"?: number;
+          /**
+           * A trustworthiness claim value (draft-ietf-rats-ar4si §3.1): -1..1 none, 2..31 and -32..-2 affirming, 32..95 and -96..-33 warning, 96..127 and -128..-97 contraindicated.
+           */
+          hardware?: number;
+          /**
+           * A trustworthiness claim value (draft-ietf-rats-ar4si §3.1): -1..1 none, 2..31 and -32..-2 affirming, 32..95 and -96..-33 warning, 96..127 and -128..-97 contraindicated.
+           */
+          "runtime-opaque"?: number;
+          /**
+           * A trustworthiness claim value (draft-ietf-rats-ar4si §3.1): -1..1 none, 2..31 and -32..-2 affirming, 32..95 and -96..-33 warning, 96..127 and -128..-97 contraindicated.
+           */
+          "storage-opaque"?: number;
+          /**
+           * A trustworthiness claim value (draft-ietf-rats-ar4si §3.1): -1..1 none, 2..31 and -32..-2 affirming, 32..95 and -96..-33 warning, 96..127 and -128..-97 contraindicated.
+           */
+          "sourced-data"?: number;
+        };
+        /**
+         * The appraisal policy the verifier applied.
+         */
+        "ear.appraisal-policy-id"?: string;
+        [k: string]: unknown;
+      };
+    };
+    /**
+     * The nonce the relying party supplied, base64.
+     */
+    eat_nonce?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Ours: the subject named by sub_id was seen with a threat indicator (a listed address, domain, file). A trust penalty by severity until expires_at (SIG-062).
+ */
+export interface ZtiThreatIndicator {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * What kind of indicator: STIX 2.1 cyber-observable type names, or a private "x-" type.
+   */
+  indicator_type:
+    "ipv4-addr" | "ipv6-addr" | "domain-name" | "url" | "email-addr" | "file-sha256" | "process-name" | string;
+  /**
+   * The indicator itself, e.g. "203.0.113.9".
+   */
+  indicator_value: string;
+  severity: "low" | "medium" | "high" | "critical";
+  /**
+   * When the indicator stops applying, seconds since the epoch; the PE caps it at a week after iat (TRU-021).
+   */
+  expires_at: number;
+  description?: string;
+  [k: string]: unknown;
+}
+/**
+ * Ours, emitted by the PE as a transmitter: the trust of the scope named by sub_id changed because of the signal cause_jti (SIG-063). As input it has no trust effect (SIG-057).
+ */
+export interface ZtiTrustChange {
+  /**
+   * When the event occurred, seconds since the epoch (CAEP 1.0 §2). The trust function orders by the SET iat instead (TRU-002).
+   */
+  event_timestamp?: number;
+  /**
+   * What invoked the event (CAEP 1.0 §2).
+   */
+  initiating_entity?: "admin" | "user" | "policy" | "system";
+  /**
+   * Localizable administrative message for logging and auditing (CAEP 1.0 §2).
+   */
+  reason_admin?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Localizable message for the end user (CAEP 1.0 §2).
+   */
+  reason_user?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$".
+     */
+    [k: string]: string;
+  };
+  previous_score: number;
+  previous_level: "none" | "low" | "medium" | "high";
+  current_score: number;
+  current_level: "none" | "low" | "medium" | "high";
+  /**
+   * The jti of the signal whose arrival changed the trust.
+   */
+  cause_jti: string;
   [k: string]: unknown;
 }
