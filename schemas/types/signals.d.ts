@@ -309,6 +309,12 @@ export type SimpleSubject =
  * The sub_id claim of a SET (SSF 1.0 §3.1, RFC 9493 §4): a simple subject or an SSF complex subject.
  */
 export type SubjectId = SimpleSubject | ComplexSubject;
+/**
+ * GET on the configuration endpoint without stream_id: every stream of the calling receiver, [] when it has none (SSF 1.0 §8.1.1.2).
+ *
+ * @maxItems 1000
+ */
+export type StreamList = StreamConfiguration[];
 
 export interface SignalsMessages {
   SimpleSubject?: SimpleSubject;
@@ -341,6 +347,21 @@ export interface SignalsMessages {
   ZtiAttestationResult?: ZtiAttestationResult;
   ZtiThreatIndicator?: ZtiThreatIndicator;
   ZtiTrustChange?: ZtiTrustChange;
+  SsfMetadata?: SsfMetadata;
+  Jwks?: Jwks;
+  StreamConfiguration?: StreamConfiguration;
+  StreamList?: StreamList;
+  StreamCreateRequest?: StreamCreateRequest;
+  StreamUpdateRequest?: StreamUpdateRequest;
+  StreamReplaceRequest?: StreamReplaceRequest;
+  StreamStatus?: StreamStatus;
+  AddSubjectRequest?: AddSubjectRequest;
+  RemoveSubjectRequest?: RemoveSubjectRequest;
+  VerificationRequest?: VerificationRequest;
+  VerificationEvent?: VerificationEvent;
+  StreamUpdatedEvent?: StreamUpdatedEvent;
+  PollRequest?: PollRequest;
+  PollResponse?: PollResponse;
 }
 /**
  * SSF 1.0 §3.3: attributes of one principal, each a simple subject, with at least one member besides format (SIG-010).
@@ -1204,5 +1225,1666 @@ export interface ZtiTrustChange {
    * The jti of the signal whose arrival changed the trust.
    */
   cause_jti: string;
+  [k: string]: unknown;
+}
+/**
+ * GET /.well-known/ssf-configuration: the SSF 1.0 Transmitter Configuration Metadata (SSF 1.0 §7.1, §7.2.3).
+ */
+export interface SsfMetadata {
+  /**
+   * The SSF version implemented; "1_0" for the final 1.0 text. Absent means "1_0-ID1".
+   */
+  spec_version?: string;
+  /**
+   * The transmitter's Issuer Identifier: identical to the iss of every SET it issues and to the URL the document was fetched from.
+   */
+  issuer: string;
+  /**
+   * The transmitter's JWKS (RFC 7517): the keys its SETs are signed with.
+   */
+  jwks_uri?: string;
+  /**
+   * Delivery method URIs supported (urn:ietf:rfc:8935 push, urn:ietf:rfc:8936 poll).
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  delivery_methods_supported?:
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+  /**
+   * Stream configuration: POST create, GET read or list, PATCH update, PUT replace, DELETE.
+   */
+  configuration_endpoint?: string;
+  /**
+   * Stream status: GET read, POST update.
+   */
+  status_endpoint?: string;
+  /**
+   * POST: add a subject to a stream.
+   */
+  add_subject_endpoint?: string;
+  /**
+   * POST: remove a subject from a stream.
+   */
+  remove_subject_endpoint?: string;
+  /**
+   * POST: ask for a verification event on a stream.
+   */
+  verification_endpoint?: string;
+  /**
+   * Members of a complex subject a receiver must understand when present.
+   *
+   * @minItems 1
+   * @maxItems 32
+   */
+  critical_subject_members?: [string, ...string[]];
+  /**
+   * Authorization schemes accepted on the management and poll endpoints.
+   *
+   * @minItems 1
+   * @maxItems 16
+   *
+   * Items: One authorization scheme the transmitter accepts on its management and poll endpoints (SSF 1.0 §7.1.1).
+   */
+  authorization_schemes?:
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ]
+    | [
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        },
+        {
+          /**
+           * URN of the specification of the authorization protocol, e.g. urn:ietf:rfc:6749 (SSF 1.0 §7.1.1).
+           */
+          spec_urn: string;
+          [k: string]: unknown;
+        }
+      ];
+  /**
+   * Whether a new stream starts with every appropriate subject (ALL) or none (NONE).
+   */
+  default_subjects?: "ALL" | "NONE";
+  [k: string]: unknown;
+}
+/**
+ * GET jwks_uri: the public keys the PE signs its SETs (and later its grants) with (RFC 7517 §5).
+ */
+export interface Jwks {
+  /**
+   * @maxItems 32
+   *
+   * Items: A public JWK (RFC 7517 §4): no private member.
+   */
+  keys: {
+    kty: string;
+    kid?: string;
+    use?: string;
+    alg?: string;
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * A stream's configuration as the transmitter answers it to create (201), read, update and replace (200) (SSF 1.0 §8.1.1).
+ */
+export interface StreamConfiguration {
+  /**
+   * Transmitter-supplied identifier of the stream (RFC 3986 §2.3 unreserved characters).
+   */
+  stream_id: string;
+  /**
+   * Transmitter-supplied: the transmitter's issuer, identical to the iss of its SETs.
+   */
+  iss: string;
+  /**
+   * Transmitter-supplied: the audience of the stream's SETs; never updated.
+   */
+  aud?:
+    | string
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+  /**
+   * Transmitter-supplied: the event types the transmitter supports for this receiver.
+   *
+   * @maxItems 64
+   */
+  events_supported?: string[];
+  /**
+   * Transmitter-supplied: the event types the transmitter delivers: the intersection of events_supported and events_requested.
+   *
+   * @maxItems 64
+   */
+  events_delivered: string[];
+  /**
+   * Transmitter-supplied: the least number of seconds between two verification requests; more often gets 429.
+   */
+  min_verification_interval?: number;
+  /**
+   * Transmitter-supplied: seconds without receiver activity after which the transmitter may pause, disable or delete the stream.
+   */
+  inactivity_timeout?: number;
+  /**
+   * Receiver-supplied: the event types the receiver asks for; values the transmitter does not understand are ignored.
+   *
+   * @maxItems 64
+   */
+  events_requested?: string[];
+  delivery: Delivery;
+  /**
+   * Receiver-supplied: a description for humans; the transmitter may truncate it.
+   */
+  description?: string;
+  [k: string]: unknown;
+}
+/**
+ * How SETs of a stream are delivered (SSF 1.0 §6.1).
+ */
+export interface Delivery {
+  /**
+   * The delivery method: urn:ietf:rfc:8935 (push, RFC 8935) or urn:ietf:rfc:8936 (poll, RFC 8936).
+   */
+  method: string;
+  /**
+   * Push: the receiver's URL the transmitter POSTs SETs to. Poll: the transmitter's URL the receiver polls (set by the transmitter).
+   */
+  endpoint_url?: string;
+  /**
+   * Push only: the Authorization header value the transmitter sends with every request to endpoint_url (SSF 1.0 §6.1.1).
+   */
+  authorization_header?: string;
+  [k: string]: unknown;
+}
+/**
+ * POST to the configuration endpoint: the receiver-supplied members of a new stream; without delivery the stream is polled (SSF 1.0 §8.1.1.1).
+ */
+export interface StreamCreateRequest {
+  /**
+   * Receiver-supplied: the event types the receiver asks for; values the transmitter does not understand are ignored.
+   *
+   * @maxItems 64
+   */
+  events_requested?: string[];
+  delivery?: Delivery1;
+  /**
+   * Receiver-supplied: a description for humans; the transmitter may truncate it.
+   */
+  description?: string;
+  [k: string]: unknown;
+}
+/**
+ * How SETs of a stream are delivered (SSF 1.0 §6.1).
+ */
+export interface Delivery1 {
+  /**
+   * The delivery method: urn:ietf:rfc:8935 (push, RFC 8935) or urn:ietf:rfc:8936 (poll, RFC 8936).
+   */
+  method: string;
+  /**
+   * Push: the receiver's URL the transmitter POSTs SETs to. Poll: the transmitter's URL the receiver polls (set by the transmitter).
+   */
+  endpoint_url?: string;
+  /**
+   * Push only: the Authorization header value the transmitter sends with every request to endpoint_url (SSF 1.0 §6.1.1).
+   */
+  authorization_header?: string;
+  [k: string]: unknown;
+}
+/**
+ * PATCH to the configuration endpoint: the members to change; members left out are kept, transmitter-supplied members sent must equal their current value (SSF 1.0 §8.1.1.3).
+ */
+export interface StreamUpdateRequest {
+  /**
+   * Transmitter-supplied identifier of the stream (RFC 3986 §2.3 unreserved characters).
+   */
+  stream_id: string;
+  /**
+   * Receiver-supplied: the event types the receiver asks for; values the transmitter does not understand are ignored.
+   *
+   * @maxItems 64
+   */
+  events_requested?: string[];
+  delivery?: Delivery2;
+  /**
+   * Receiver-supplied: a description for humans; the transmitter may truncate it.
+   */
+  description?: string;
+  /**
+   * Transmitter-supplied: the transmitter's issuer, identical to the iss of its SETs.
+   */
+  iss?: string;
+  /**
+   * Transmitter-supplied: the audience of the stream's SETs; never updated.
+   */
+  aud?:
+    | string
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+  /**
+   * Transmitter-supplied: the event types the transmitter supports for this receiver.
+   *
+   * @maxItems 64
+   */
+  events_supported?: string[];
+  /**
+   * Transmitter-supplied: the event types the transmitter delivers: the intersection of events_supported and events_requested.
+   *
+   * @maxItems 64
+   */
+  events_delivered?: string[];
+  /**
+   * Transmitter-supplied: the least number of seconds between two verification requests; more often gets 429.
+   */
+  min_verification_interval?: number;
+  /**
+   * Transmitter-supplied: seconds without receiver activity after which the transmitter may pause, disable or delete the stream.
+   */
+  inactivity_timeout?: number;
+  [k: string]: unknown;
+}
+/**
+ * How SETs of a stream are delivered (SSF 1.0 §6.1).
+ */
+export interface Delivery2 {
+  /**
+   * The delivery method: urn:ietf:rfc:8935 (push, RFC 8935) or urn:ietf:rfc:8936 (poll, RFC 8936).
+   */
+  method: string;
+  /**
+   * Push: the receiver's URL the transmitter POSTs SETs to. Poll: the transmitter's URL the receiver polls (set by the transmitter).
+   */
+  endpoint_url?: string;
+  /**
+   * Push only: the Authorization header value the transmitter sends with every request to endpoint_url (SSF 1.0 §6.1.1).
+   */
+  authorization_header?: string;
+  [k: string]: unknown;
+}
+/**
+ * PUT to the configuration endpoint: the whole receiver-supplied configuration; a receiver-supplied member left out is deleted (SSF 1.0 §8.1.1.4).
+ */
+export interface StreamReplaceRequest {
+  /**
+   * Transmitter-supplied identifier of the stream (RFC 3986 §2.3 unreserved characters).
+   */
+  stream_id: string;
+  /**
+   * Receiver-supplied: the event types the receiver asks for; values the transmitter does not understand are ignored.
+   *
+   * @maxItems 64
+   */
+  events_requested?: string[];
+  delivery?: Delivery3;
+  /**
+   * Receiver-supplied: a description for humans; the transmitter may truncate it.
+   */
+  description?: string;
+  /**
+   * Transmitter-supplied: the transmitter's issuer, identical to the iss of its SETs.
+   */
+  iss?: string;
+  /**
+   * Transmitter-supplied: the audience of the stream's SETs; never updated.
+   */
+  aud?:
+    | string
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+  /**
+   * Transmitter-supplied: the event types the transmitter supports for this receiver.
+   *
+   * @maxItems 64
+   */
+  events_supported?: string[];
+  /**
+   * Transmitter-supplied: the event types the transmitter delivers: the intersection of events_supported and events_requested.
+   *
+   * @maxItems 64
+   */
+  events_delivered?: string[];
+  /**
+   * Transmitter-supplied: the least number of seconds between two verification requests; more often gets 429.
+   */
+  min_verification_interval?: number;
+  /**
+   * Transmitter-supplied: seconds without receiver activity after which the transmitter may pause, disable or delete the stream.
+   */
+  inactivity_timeout?: number;
+  [k: string]: unknown;
+}
+/**
+ * How SETs of a stream are delivered (SSF 1.0 §6.1).
+ */
+export interface Delivery3 {
+  /**
+   * The delivery method: urn:ietf:rfc:8935 (push, RFC 8935) or urn:ietf:rfc:8936 (poll, RFC 8936).
+   */
+  method: string;
+  /**
+   * Push: the receiver's URL the transmitter POSTs SETs to. Poll: the transmitter's URL the receiver polls (set by the transmitter).
+   */
+  endpoint_url?: string;
+  /**
+   * Push only: the Authorization header value the transmitter sends with every request to endpoint_url (SSF 1.0 §6.1.1).
+   */
+  authorization_header?: string;
+  [k: string]: unknown;
+}
+/**
+ * A stream's status, as GET on the status endpoint answers it and as POST there sets it (SSF 1.0 §8.1.2).
+ */
+export interface StreamStatus {
+  /**
+   * Transmitter-supplied identifier of the stream (RFC 3986 §2.3 unreserved characters).
+   */
+  stream_id: string;
+  /**
+   * enabled: events are transmitted; paused: held and sent on enable; disabled: not transmitted and not held.
+   */
+  status: "enabled" | "paused" | "disabled";
+  /**
+   * Why the status is what it is.
+   */
+  reason?: string;
+  [k: string]: unknown;
+}
+/**
+ * POST to the add subject endpoint: events about this subject are delivered on the stream (SSF 1.0 §8.1.3.2).
+ */
+export interface AddSubjectRequest {
+  /**
+   * Transmitter-supplied identifier of the stream (RFC 3986 §2.3 unreserved characters).
+   */
+  stream_id: string;
+  /**
+   * A subject identifier (RFC 9493) or an SSF complex subject.
+   */
+  subject: {
+    /**
+     * The RFC 9493 format, or "complex" (SSF 1.0 §3.3).
+     */
+    format: string;
+    [k: string]: unknown;
+  };
+  /**
+   * Whether the receiver verified the subject; absent means true.
+   */
+  verified?: boolean;
+  [k: string]: unknown;
+}
+/**
+ * POST to the remove subject endpoint: events about this subject are no longer delivered on the stream (SSF 1.0 §8.1.3.3).
+ */
+export interface RemoveSubjectRequest {
+  /**
+   * Transmitter-supplied identifier of the stream (RFC 3986 §2.3 unreserved characters).
+   */
+  stream_id: string;
+  /**
+   * A subject identifier (RFC 9493) or an SSF complex subject.
+   */
+  subject: {
+    /**
+     * The RFC 9493 format, or "complex" (SSF 1.0 §3.3).
+     */
+    format: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * POST to the verification endpoint: asks for a verification event on the stream; answered 204 (SSF 1.0 §8.1.4.2).
+ */
+export interface VerificationRequest {
+  /**
+   * Transmitter-supplied identifier of the stream (RFC 3986 §2.3 unreserved characters).
+   */
+  stream_id: string;
+  /**
+   * An opaque value the transmitter echoes in the verification event.
+   */
+  state?: string;
+  [k: string]: unknown;
+}
+/**
+ * The payload of the https://schemas.openid.net/secevent/ssf/event-type/verification event; its SET's sub_id is {format: opaque, id: stream_id} (SSF 1.0 §8.1.4.1).
+ */
+export interface VerificationEvent {
+  /**
+   * The state of the verification request, echoed; absent when the transmitter sent the event on its own.
+   */
+  state?: string;
+  [k: string]: unknown;
+}
+/**
+ * The payload of the https://schemas.openid.net/secevent/ssf/event-type/stream-updated event the transmitter sends when it changes a stream's status itself (SSF 1.0 §8.1.5).
+ */
+export interface StreamUpdatedEvent {
+  /**
+   * enabled: events are transmitted; paused: held and sent on enable; disabled: not transmitted and not held.
+   */
+  status: "enabled" | "paused" | "disabled";
+  reason?: string;
+  [k: string]: unknown;
+}
+/**
+ * POST to a poll stream's endpoint_url: acknowledges and reports SETs and asks for the next ones (RFC 8936 §2.2).
+ */
+export interface PollRequest {
+  /**
+   * The most unacknowledged SETs to return; 0 acknowledges only.
+   */
+  maxEvents?: number;
+  /**
+   * true: answer at once even with no SET (short poll); false or absent: wait a bounded time for one (long poll).
+   */
+  returnImmediately?: boolean;
+  /**
+   * The jti of SETs received and accepted: the transmitter stops holding them.
+   *
+   * @maxItems 1000
+   */
+  ack?: string[];
+  /**
+   * SETs received and refused, by jti, each with its error.
+   */
+  setErrs?: {
+    /**
+     * Why a SET was refused (RFC 8935 §2.3).
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^(.*)$".
+     */
+    [k: string]: {
+      /**
+       * An RFC 8935 §2.4 error code, e.g. invalid_key.
+       */
+      err: string;
+      /**
+       * Why the receiver refused the SET.
+       */
+      description: string;
+      [k: string]: unknown;
+    };
+  };
+  [k: string]: unknown;
+}
+/**
+ * The answer to a poll: the unacknowledged SETs the transmitter holds for the stream, up to maxEvents (RFC 8936 §2.4).
+ */
+export interface PollResponse {
+  /**
+   * The SETs returned, by jti, each as its compact JWS; {} when there is none.
+   */
+  sets: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^(.*)$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Whether more unacknowledged SETs are waiting; absent means false.
+   */
+  moreAvailable?: boolean;
   [k: string]: unknown;
 }
