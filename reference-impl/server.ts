@@ -24,6 +24,13 @@ import { ZTI_LIMITS } from './decision/limits.js';
 import { PageTokens } from './decision/page-token.js';
 import { loadPolicies } from './decision/policy-store.js';
 import { searchEndpoint } from './decision/search-endpoint.js';
+import { openStore, type Store } from './lib/store.js';
+import type { SignalListener } from './signals/held-signal.js';
+import { PUSH_PATH, pushEndpoint } from './signals/push-endpoint.js';
+import { interimScopeOf, SignalReceiver } from './signals/receiver.js';
+import { setVerifier } from './signals/set-verify.js';
+import { SIGNAL_MIGRATIONS, SignalStore, type SignalView } from './signals/signal-store.js';
+import { TransmitterKeys } from './signals/transmitter-keys.js';
 
 export { ConfigError } from './errors.js';
 
@@ -65,6 +72,12 @@ export interface PeOptions {
    * accepted only when `tokens` are given; none is generated.
    */
   tls?: PeTlsOptions;
+  /** Issuer URLs of the SSF transmitters whose SETs the PE accepts (SIG-012, SIG-025); none: no push endpoint. */
+  transmitters?: string[];
+  /** The directory of the PE's SQLite store (SIG-170); undefined: in memory, lost on exit (SIG-172). */
+  dataDir?: string;
+  /** Told of every committed signal (the transmitter side re-evaluates live sessions). */
+  signalListeners?: SignalListener[];
 }
 
 export interface PeTlsOptions {
@@ -83,6 +96,12 @@ export interface RunningPe {
   close(): Promise<void>;
   /** decisions: every decision made (single, batch items, search candidates); cacheHits: how many came from the cache. */
   stats(): { decisions: number; cacheHits: number };
+  /** The signals held (SIGNALS-CONTRACT.md's SignalView; its version grows on each commit). */
+  signals: SignalView;
+  /** The database file, or undefined when the store is in memory. */
+  storeFile: string | undefined;
+  /** The SSF push endpoint's URL, when transmitters are configured. */
+  pushEndpoint: string | undefined;
 }
 
 const FIXTURE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -99,6 +118,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   if (mtls && !opts.tls?.ca) throw new ConfigError('option tls.requireClientCert needs tls.ca: the PEM CA certificate that issues the accepted client certificates');
   if (!opts.noAuth && !mtls && tokens.length === 0) tokens.push(randomBytes(32).toString('base64url'));
 
+  const transmitters = checkTransmitters(opts.transmitters ?? []);
   const { policiesDir, entitiesFile } = locateFixture(opts);
   const policies = loadPolicies(policiesDir);
   const entities = loadEntities(entitiesFile);
@@ -107,6 +127,8 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const decider = new Decider(engine, cacheSize, decisionIds());
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
+  const pushPath = transmitters.length > 0 ? PUSH_PATH : undefined;
+
   let boundHost = host;
   const routes = new Map<string, Route>([
     [PATHS.evaluation, { method: 'POST', handle: evaluationEndpoint(decider) }],
@@ -114,15 +136,16 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
     [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
     [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],
-    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http') }],
+    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', pushPath) }],
   ]);
+  const onInternalError = (err: unknown, req: { method?: string | undefined; url?: string | undefined }) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500');
 
   const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;
   const server = listenerServer(opts.tls, mtls, requestListener({
     routes,
     auth: opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer,
     maxBodyBytes: ZTI_LIMITS.max_body_bytes,
-    onInternalError: (err, req) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500'),
+    onInternalError,
   }));
   // Bound how long a slow or endless request may hold a connection.
   server.requestTimeout = 30_000;
@@ -134,14 +157,31 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}); choose another host or port (0 = any free port)`)));
-    server.listen(port, host, () => resolveListen());
-  });
+  // SIG-171: a damaged, foreign or newer database stops startup here (ConfigError).
+  const store: Store = openStore(opts.dataDir, SIGNAL_MIGRATIONS);
+  const signals = new SignalStore(store);
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}); choose another host or port (0 = any free port)`)));
+      server.listen(port, host, () => resolveListen());
+    });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const addr = server.address() as AddressInfo;
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   boundHost = `${reachable.includes(':') ? `[${reachable}]` : reachable}:${addr.port}`;
   const url = `${opts.tls ? 'https' : 'http'}://${boundHost}`;
+  if (pushPath !== undefined) {
+    // SIG-013: the expected aud is the PE's issuer, by default its base URL (known only now).
+    const verify = setVerifier({ keys: new TransmitterKeys(transmitters), audience: issuer ?? url });
+    const receiver = new SignalReceiver({
+      verify, store: signals, scopeOf: interimScopeOf, listeners: opts.signalListeners ?? [],
+      onListenerError: (err, s) => log?.error({ err, jti: s.jti, iss: s.iss }, 'reference PE: a signal listener failed; the signal stays accepted'),
+    });
+    routes.set(pushPath, pushEndpoint(receiver, onInternalError));
+  }
   const authLog = opts.noAuth ? 'off' : `${mtls ? 'mTLS client certificates, ' : ''}${tokens.length} bearer token(s)`;
   log?.info({ url, policies: policies.files.length, entities: entities.size, auth: authLog }, 'reference PE listening');
 
@@ -149,8 +189,11 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     url,
     tokens: [...tokens],
     stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits }),
+    signals,
+    storeFile: store.file,
+    pushEndpoint: pushPath === undefined ? undefined : `${issuer ?? url}${pushPath}`,
     close: () => new Promise<void>((done) => {
-      server.close(() => done());
+      server.close(() => { store.close(); done(); });
       server.closeAllConnections();
     }),
   };
@@ -215,6 +258,18 @@ function checkIssuer(issuer: string): string {
     throw new ConfigError(`option issuer ${JSON.stringify(issuer)} must be an http(s) URL without query or fragment (AuthZEN 1.0 Section 9.1)`);
   }
   return issuer.replace(/\/+$/, '');
+}
+
+function checkTransmitters(issuers: readonly string[]): string[] {
+  for (const iss of issuers) {
+    try {
+      TransmitterKeys.check(iss);
+    } catch (e) {
+      throw new ConfigError(`option transmitters: ${e instanceof Error ? e.message : String(e)}; give the transmitter's issuer URL, as its /.well-known/ssf-configuration names it`);
+    }
+  }
+  if (new Set(issuers).size !== issuers.length) throw new ConfigError('option transmitters: an issuer is listed twice');
+  return [...issuers];
 }
 
 function checkTokens(tokens: readonly string[]): string[] {

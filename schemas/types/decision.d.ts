@@ -620,6 +620,10 @@ export interface PdpMetadata {
   capabilities?: string[];
   signed_metadata?: string;
   zti_limits?: ZtiLimits;
+  /**
+   * Where transmitters push SETs (RFC 8935), when the PE is a signal receiver (spec/signals.md SIG-040).
+   */
+  zti_signals_push_endpoint?: string;
   [k: string]: unknown;
 }
 /**
