@@ -24,6 +24,9 @@ import { ZTI_LIMITS } from './decision/limits.js';
 import { PageTokens } from './decision/page-token.js';
 import { loadPolicies } from './decision/policy-store.js';
 import { searchEndpoint } from './decision/search-endpoint.js';
+import { DecisionTrust } from './signals/decision-trust.js';
+import { MemorySignalView } from './signals/memory-signal-view.js';
+import type { SignalView } from './signals/signal-view.js';
 
 export { ConfigError } from './errors.js';
 
@@ -65,6 +68,8 @@ export interface PeOptions {
    * accepted only when `tokens` are given; none is generated.
    */
   tls?: PeTlsOptions;
+  /** The held signals decisions read their trust from (spec/trust.md); default: an empty in-memory view. */
+  signals?: SignalView;
 }
 
 export interface PeTlsOptions {
@@ -104,7 +109,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const entities = loadEntities(entitiesFile);
 
   const engine = new CedarEngine(policies, entities, defaultTtlS);
-  const decider = new Decider(engine, cacheSize, decisionIds());
+  const decider = new Decider(engine, cacheSize, decisionIds(), new DecisionTrust(opts.signals ?? new MemorySignalView()));
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
   let boundHost = host;
