@@ -36,10 +36,16 @@ export class DecisionTrust {
   of(input: DecisionInput, nowMs: number): DecisionTrustValue {
     const at = Math.floor(nowMs / 1000);
     const scope = scopeOfRequest(input);
-    const result = evaluateTrust(this.view.heldFor(scope), scope, at);
-    const member = `"trust":${JSON.stringify({ score: result.score, level: result.level, factors: result.factors, at })}`;
-    return { result, at, member, cedar: { score: result.score, level: result.level, factors: result.factors.length } };
+    const held = this.view.heldFor(scope);
+    // The common case, nothing held for the request: one value per second, no allocation.
+    if (held.length === 0) {
+      if (this.empty?.at !== at) this.empty = value(evaluateTrust([], scope, at), at);
+      return this.empty;
+    }
+    return value(evaluateTrust(held, scope, at), at);
   }
+
+  private empty: DecisionTrustValue | undefined;
 
   /**
    * The request with context.zti_trust set (a new object; the request is never mutated). The
@@ -66,4 +72,9 @@ export class DecisionTrust {
     }
     return { ...input, context };
   }
+}
+
+function value(result: TrustResult, at: number): DecisionTrustValue {
+  const member = `"trust":${JSON.stringify({ score: result.score, level: result.level, factors: result.factors, at })}`;
+  return { result, at, member, cedar: { score: result.score, level: result.level, factors: result.factors.length } };
 }
