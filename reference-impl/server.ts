@@ -27,10 +27,13 @@ import { searchEndpoint } from './decision/search-endpoint.js';
 import { openStore, type Store } from './lib/store.js';
 import type { SignalListener } from './signals/held-signal.js';
 import { PUSH_PATH, pushEndpoint } from './signals/push-endpoint.js';
-import { interimScopeOf, SignalReceiver } from './signals/receiver.js';
+import { SignalReceiver } from './signals/receiver.js';
 import { setVerifier } from './signals/set-verify.js';
-import { SIGNAL_MIGRATIONS, SignalStore, type SignalView } from './signals/signal-store.js';
+import { SIGNAL_MIGRATIONS, SignalStore } from './signals/signal-store.js';
 import { TransmitterKeys } from './signals/transmitter-keys.js';
+import { DecisionTrust } from './signals/decision-trust.js';
+import type { SignalView } from './signals/signal-view.js';
+import { scopeOf } from './signals/trust-scope.js';
 
 export { ConfigError } from './errors.js';
 
@@ -78,6 +81,8 @@ export interface PeOptions {
   dataDir?: string;
   /** Told of every committed signal (the transmitter side re-evaluates live sessions). */
   signalListeners?: SignalListener[];
+  /** The held signals decisions read their trust from (spec/trust.md); default: the PE's own store. */
+  signals?: SignalView;
 }
 
 export interface PeTlsOptions {
@@ -123,8 +128,11 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const policies = loadPolicies(policiesDir);
   const entities = loadEntities(entitiesFile);
 
+  // SIG-171: a damaged, foreign or newer database stops startup here (ConfigError).
+  const store: Store = openStore(opts.dataDir, SIGNAL_MIGRATIONS);
+  const signals = new SignalStore(store);
   const engine = new CedarEngine(policies, entities, defaultTtlS);
-  const decider = new Decider(engine, cacheSize, decisionIds());
+  const decider = new Decider(engine, cacheSize, decisionIds(), new DecisionTrust(opts.signals ?? signals));
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
   const pushPath = transmitters.length > 0 ? PUSH_PATH : undefined;
@@ -157,9 +165,6 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
-  // SIG-171: a damaged, foreign or newer database stops startup here (ConfigError).
-  const store: Store = openStore(opts.dataDir, SIGNAL_MIGRATIONS);
-  const signals = new SignalStore(store);
   try {
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}); choose another host or port (0 = any free port)`)));
@@ -177,7 +182,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     // SIG-013: the expected aud is the PE's issuer, by default its base URL (known only now).
     const verify = setVerifier({ keys: new TransmitterKeys(transmitters), audience: issuer ?? url });
     const receiver = new SignalReceiver({
-      verify, store: signals, scopeOf: interimScopeOf, listeners: opts.signalListeners ?? [],
+      verify, store: signals, scopeOf, listeners: opts.signalListeners ?? [],
       onListenerError: (err, s) => log?.error({ err, jti: s.jti, iss: s.iss }, 'reference PE: a signal listener failed; the signal stays accepted'),
     });
     routes.set(pushPath, pushEndpoint(receiver, onInternalError));

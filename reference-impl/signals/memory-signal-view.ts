@@ -30,6 +30,7 @@ export class MemorySignalView implements SignalView {
   }
 
   heldFor(scope: TrustScope): HeldSignal[] {
+    if (this.#version === 0) return [];
     const out = new Set<HeldSignal>();
     for (const kind of SCOPE_KINDS) {
       const k = scope[kind];

@@ -6,7 +6,7 @@ import { SetRefused, type SetVerifier } from './set-verify.js';
 import type { SignalStore } from './signal-store.js';
 
 /** sub_id -> the trust scopes it names (spec/trust.md); trust.ts's scopeOf. */
-export type ScopeOf = (subId: Record<string, unknown>) => TrustScope;
+export type ScopeOf = (subId: Record<string, unknown>, eventType?: string, event?: Record<string, unknown>) => TrustScope;
 
 export interface ReceiverOptions {
   verify: SetVerifier;
@@ -39,7 +39,7 @@ export class SignalReceiver {
     const subId = claims.sub_id as Record<string, unknown>;
     const signal: HeldSignal = {
       jti: claims.jti, iss: claims.iss, iat: claims.iat, receivedAt: this.now(),
-      eventType: set.eventType, event: set.event, subId, scope: this.opts.scopeOf(subId),
+      eventType: set.eventType, event: set.event, subId, scope: this.opts.scopeOf(subId, set.eventType, set.event),
     };
     if (claims.txn !== undefined) signal.txn = claims.txn;
     // SIG-015, SIG-038: step 13 of §2.2, decided inside the commit.
