@@ -4,7 +4,7 @@
 // policy set or entities file (ConfigError naming file, line and column).
 import { constants as cryptoConstants, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +24,15 @@ import { ZTI_LIMITS } from './decision/limits.js';
 import { PageTokens } from './decision/page-token.js';
 import { loadPolicies } from './decision/policy-store.js';
 import { searchEndpoint } from './decision/search-endpoint.js';
+import { restListener } from './lib/rest-routes.js';
+import { KEY_MIGRATIONS } from './lib/signing-keys.js';
+import { openStore } from './lib/store.js';
+import type { HeldSignal, SignalListener } from './signals/held-signal.js';
+import type { PushOptions } from './signals/transmitter/push-delivery.js';
+import { SSF_MIGRATIONS } from './signals/transmitter/ssf-store.js';
+import { startSsfService } from './signals/transmitter/ssf-service.js';
+import { MemorySignalView, stubEvaluateTrust } from './signals/trust-seam.js';
+import type { TrustLevel } from '../schemas/decision.js';
 
 export { ConfigError } from './errors.js';
 
@@ -65,6 +74,10 @@ export interface PeOptions {
    * accepted only when `tokens` are given; none is generated.
    */
   tls?: PeTlsOptions;
+  /** Where the durable store lives; undefined: in memory. */
+  dataDir?: string;
+  /** The SSF transmitter's tuning (spec/signals.md §2.6, §2.7); the defaults are the spec's. */
+  ssf?: { push?: PushOptions; longPollMs?: number; redeliverMs?: number; sessionTrustFloor?: TrustLevel };
 }
 
 export interface PeTlsOptions {
@@ -83,6 +96,12 @@ export interface RunningPe {
   close(): Promise<void>;
   /** decisions: every decision made (single, batch items, search candidates); cacheHits: how many came from the cache. */
   stats(): { decisions: number; cacheHits: number };
+  /**
+   * Commits a signal as the receiver does and tells the listeners (the transmitter's live
+   * sessions among them). The in-process seam of SIGNALS-CONTRACT.md, until the receiver's
+   * signal store is wired here; tests and embedders drive continuous evaluation with it.
+   */
+  applySignal(signal: HeldSignal): void;
 }
 
 const FIXTURE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -105,6 +124,20 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
 
   const engine = new CedarEngine(policies, entities, defaultTtlS);
   const decider = new Decider(engine, cacheSize, decisionIds());
+
+  // The durable store and the SSF transmitter (spec/signals.md §2.5-2.7).
+  const store = openStore(opts.dataDir, [...KEY_MIGRATIONS, ...SSF_MIGRATIONS]);
+  const signalView = new MemorySignalView();
+  const signalListeners: SignalListener[] = [];
+  let baseUrl = '';
+  const ssf = await startSsfService({
+    db: store.db, issuer: () => issuer ?? baseUrl, mtls, view: signalView, evaluate: stubEvaluateTrust,
+    ...opts.ssf, log: log ? { warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) } : undefined,
+  });
+  signalListeners.push(ssf.liveSessions.listener);
+  decider.onDecision = (input, rendered, now) => {
+    if (rendered.decision) ssf.liveSessions.remember(input, Math.ceil((rendered.expiresAt - now) / 1000), 'none', now);
+  };
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
   let boundHost = host;
@@ -118,12 +151,15 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   ]);
 
   const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;
-  const server = listenerServer(opts.tls, mtls, requestListener({
-    routes,
-    auth: opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer,
-    maxBodyBytes: ZTI_LIMITS.max_body_bytes,
-    onInternalError: (err, req) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500'),
-  }));
+  const auth = opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer;
+  const onInternalError = (err: unknown, req: IncomingMessage) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500');
+  const pipeline = requestListener({ routes, auth, maxBodyBytes: ZTI_LIMITS.max_body_bytes, onInternalError });
+  // SIG-145: the SSF endpoints take 64 KiB bodies at most.
+  const ssfListener = restListener({ resources: ssf.resources, auth, maxBodyBytes: 64 * 1024, maxDepth: ZTI_LIMITS.max_depth, onInternalError });
+  const server = listenerServer(opts.tls, mtls, (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    (ssf.resources.has(path) ? ssfListener : pipeline)(req, res);
+  });
   // Bound how long a slow or endless request may hold a connection.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -142,6 +178,9 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   boundHost = `${reachable.includes(':') ? `[${reachable}]` : reachable}:${addr.port}`;
   const url = `${opts.tls ? 'https' : 'http'}://${boundHost}`;
+  baseUrl = url;
+  ssf.transmitter.start();
+  ssf.liveSessions.recover();
   const authLog = opts.noAuth ? 'off' : `${mtls ? 'mTLS client certificates, ' : ''}${tokens.length} bearer token(s)`;
   log?.info({ url, policies: policies.files.length, entities: entities.size, auth: authLog }, 'reference PE listening');
 
@@ -149,10 +188,18 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     url,
     tokens: [...tokens],
     stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits }),
-    close: () => new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    }),
+    applySignal: (signal) => {
+      signalView.add(signal);
+      for (const l of signalListeners) l(signal);
+    },
+    close: async () => {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      await ssf.close();
+      store.close();
+    },
   };
 }
 

@@ -34,6 +34,8 @@ export class Decider {
   cacheHits = 0;
   private readonly cache: TtlCache<Rendered>;
   private readonly raw: TtlCache<Rendered>;
+  /** Told of every decision made or served from the cache (SIG-150: live sessions). */
+  onDecision: ((input: DecisionInput, rendered: Rendered, now: number) => void) | undefined;
 
   constructor(
     private readonly engine: CedarEngine,
@@ -54,11 +56,13 @@ export class Decider {
     const hit = this.cache.get(key, now);
     if (hit) {
       this.cacheHits++;
+      this.onDecision?.(input, hit, now);
       return hit;
     }
     const verdict = this.engine.run(q);
     const rendered = render(verdict, now);
     this.cache.set(key, rendered, verdict.holdS * 1000, now);
+    this.onDecision?.(input, rendered, now);
     return rendered;
   }
 
