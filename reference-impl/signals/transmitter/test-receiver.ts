@@ -59,10 +59,10 @@ export interface VerifiedSet {
 }
 
 /** Verifies a SET against the JWKS the PE publishes (fetched over HTTP), as a PEP would. */
-export async function verifySet(jws: string, peUrl: string): Promise<VerifiedSet> {
+export async function verifySet(jws: string, peUrl: string, issuer = peUrl): Promise<VerifiedSet> {
   const res = await request(`${peUrl}/.well-known/jwks.json`);
   const jwks = await res.body.json() as JSONWebKeySet;
-  const { payload } = await jwtVerify(jws, createLocalJWKSet(jwks), { typ: 'secevent+jwt', issuer: peUrl, algorithms: ['ES256'] });
+  const { payload } = await jwtVerify(jws, createLocalJWKSet(jwks), { typ: 'secevent+jwt', issuer, algorithms: ['ES256'] });
   return { header: decodeProtectedHeader(jws), claims: payload as VerifiedSet['claims'] };
 }
 
