@@ -4,7 +4,7 @@
 // policy set or entities file (ConfigError naming file, line and column).
 import { constants as cryptoConstants, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -24,8 +24,10 @@ import { ZTI_LIMITS } from './decision/limits.js';
 import { PageTokens } from './decision/page-token.js';
 import { loadPolicies } from './decision/policy-store.js';
 import { searchEndpoint } from './decision/search-endpoint.js';
+import { restListener } from './lib/rest-routes.js';
+import { KEY_MIGRATIONS } from './lib/signing-keys.js';
 import { openStore, type Store } from './lib/store.js';
-import type { SignalListener } from './signals/held-signal.js';
+import type { HeldSignal, SignalListener } from './signals/held-signal.js';
 import { PUSH_PATH, pushEndpoint } from './signals/push-endpoint.js';
 import { SignalReceiver } from './signals/receiver.js';
 import { setVerifier } from './signals/set-verify.js';
@@ -34,6 +36,11 @@ import { TransmitterKeys } from './signals/transmitter-keys.js';
 import { DecisionTrust } from './signals/decision-trust.js';
 import type { SignalView } from './signals/signal-view.js';
 import { scopeOf } from './signals/trust-scope.js';
+import { MemorySignalView, stubEvaluateTrust } from './signals/trust-seam.js';
+import type { PushOptions } from './signals/transmitter/push-delivery.js';
+import { SSF_MIGRATIONS } from './signals/transmitter/ssf-store.js';
+import { startSsfService } from './signals/transmitter/ssf-service.js';
+import type { TrustLevel } from '../schemas/decision.js';
 
 export { ConfigError } from './errors.js';
 
@@ -83,6 +90,8 @@ export interface PeOptions {
   signalListeners?: SignalListener[];
   /** The held signals decisions read their trust from (spec/trust.md); default: the PE's own store. */
   signals?: SignalView;
+  /** The SSF transmitter's tuning (spec/signals.md §2.6, §2.7); the defaults are the spec's. */
+  ssf?: { push?: PushOptions; longPollMs?: number; redeliverMs?: number; sessionTrustFloor?: TrustLevel };
 }
 
 export interface PeTlsOptions {
@@ -107,6 +116,8 @@ export interface RunningPe {
   storeFile: string | undefined;
   /** The SSF push endpoint's URL, when transmitters are configured. */
   pushEndpoint: string | undefined;
+  /** Commits a signal as the receiver does and tells the listeners (the transmitter's live sessions among them). */
+  applySignal(signal: HeldSignal): void;
 }
 
 const FIXTURE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -129,10 +140,25 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const entities = loadEntities(entitiesFile);
 
   // SIG-171: a damaged, foreign or newer database stops startup here (ConfigError).
-  const store: Store = openStore(opts.dataDir, SIGNAL_MIGRATIONS);
+  const store: Store = openStore(opts.dataDir, [...SIGNAL_MIGRATIONS, ...KEY_MIGRATIONS, ...SSF_MIGRATIONS]);
   const signals = new SignalStore(store);
   const engine = new CedarEngine(policies, entities, defaultTtlS);
   const decider = new Decider(engine, cacheSize, decisionIds(), new DecisionTrust(opts.signals ?? signals));
+
+  // The SSF transmitter (spec/signals.md §2.5-2.7) on the same store. Its live sessions still
+  // run on sig-transmitter's stand-in trust seam (trust-seam.ts), which its tests assume; wiring
+  // them to the receiver's store and trust.ts is the lead's merge (sig-harness only needs streams).
+  const signalView = new MemorySignalView();
+  const signalListeners: SignalListener[] = [];
+  let baseUrl = '';
+  const ssf = await startSsfService({
+    db: store.db, issuer: () => issuer ?? baseUrl, mtls, view: signalView, evaluate: stubEvaluateTrust,
+    ...opts.ssf, log: log ? { warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) } : undefined,
+  });
+  signalListeners.push(ssf.liveSessions.listener);
+  decider.onDecision = (input, rendered, now) => {
+    if (rendered.decision) ssf.liveSessions.remember(input, Math.ceil((rendered.expiresAt - now) / 1000), 'none', now);
+  };
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
   const pushPath = transmitters.length > 0 ? PUSH_PATH : undefined;
@@ -149,12 +175,14 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const onInternalError = (err: unknown, req: { method?: string | undefined; url?: string | undefined }) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500');
 
   const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;
-  const server = listenerServer(opts.tls, mtls, requestListener({
-    routes,
-    auth: opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer,
-    maxBodyBytes: ZTI_LIMITS.max_body_bytes,
-    onInternalError,
-  }));
+  const auth = opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer;
+  const pipeline = requestListener({ routes, auth, maxBodyBytes: ZTI_LIMITS.max_body_bytes, onInternalError });
+  // SIG-145: the SSF endpoints take 64 KiB bodies at most.
+  const ssfListener = restListener({ resources: ssf.resources, auth, maxBodyBytes: 64 * 1024, maxDepth: ZTI_LIMITS.max_depth, onInternalError });
+  const server = listenerServer(opts.tls, mtls, (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    (ssf.resources.has(path) ? ssfListener : pipeline)(req, res);
+  });
   // Bound how long a slow or endless request may hold a connection.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -187,6 +215,9 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     });
     routes.set(pushPath, pushEndpoint(receiver, onInternalError));
   }
+  baseUrl = url;
+  ssf.transmitter.start();
+  ssf.liveSessions.recover();
   const authLog = opts.noAuth ? 'off' : `${mtls ? 'mTLS client certificates, ' : ''}${tokens.length} bearer token(s)`;
   log?.info({ url, policies: policies.files.length, entities: entities.size, auth: authLog }, 'reference PE listening');
 
@@ -197,10 +228,18 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     signals,
     storeFile: store.file,
     pushEndpoint: pushPath === undefined ? undefined : `${issuer ?? url}${pushPath}`,
-    close: () => new Promise<void>((done) => {
-      server.close(() => { store.close(); done(); });
-      server.closeAllConnections();
-    }),
+    applySignal: (signal) => {
+      signalView.add(signal);
+      for (const l of signalListeners) l(signal);
+    },
+    close: async () => {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      await ssf.close();
+      store.close();
+    },
   };
 }
 

@@ -38,6 +38,8 @@ export class Decider {
   cacheHits = 0;
   private readonly cache: TtlCache<Rendered>;
   private readonly raw: TtlCache<Rendered>;
+  /** Told of every decision made or served from the cache (SIG-150: live sessions). */
+  onDecision: ((input: DecisionInput, rendered: Rendered, now: number) => void) | undefined;
 
   constructor(
     private readonly engine: CedarEngine,
@@ -63,12 +65,16 @@ export class Decider {
     const hit = this.cache.get(key, now);
     if (hit) {
       this.cacheHits++;
-      return t ? { ...hit, trust: t.member, signalsVersion: this.trust!.version } : hit;
+      const out = t ? { ...hit, trust: t.member, signalsVersion: this.trust!.version } : hit;
+      this.onDecision?.(input, out, now);
+      return out;
     }
     const verdict = this.engine.run(q);
     const rendered = render(verdict, now);
     this.cache.set(key, rendered, verdict.holdS * 1000, now);
-    return t ? { ...rendered, trust: t.member, signalsVersion: this.trust!.version } : rendered;
+    const out = t ? { ...rendered, trust: t.member, signalsVersion: this.trust!.version } : rendered;
+    this.onDecision?.(input, out, now);
+    return out;
   }
 
   /** The fast path of a single evaluation: a body byte-identical to one answered before. */

@@ -2358,7 +2358,7 @@ export interface StreamConfiguration {
   /**
    * Transmitter-supplied: the audience of the stream's SETs; never updated.
    */
-  aud?:
+  aud:
     | string
     | [string]
     | [string, string]

@@ -34,9 +34,11 @@ const receiverSupplied = {
   description: Type.Optional(Type.String({ maxLength: 4096, description: 'Receiver-supplied: a description for humans; the transmitter may truncate it.' })),
 } satisfies TProperties;
 
+const Aud = Type.Union([Type.String({ minLength: 1, maxLength: 2048 }), Type.Array(Type.String({ minLength: 1, maxLength: 2048 }), { minItems: 1, maxItems: 16 })], { description: 'Transmitter-supplied: the audience of the stream\'s SETs; never updated.' });
+
 const transmitterSupplied = {
   iss: Type.Optional({ ...Url, description: 'Transmitter-supplied: the transmitter\'s issuer, identical to the iss of its SETs.' }),
-  aud: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2048 }), Type.Array(Type.String({ minLength: 1, maxLength: 2048 }), { minItems: 1, maxItems: 16 })], { description: 'Transmitter-supplied: the audience of the stream\'s SETs; never updated.' })),
+  aud: Type.Optional(Aud),
   events_supported: Type.Optional(EventTypes('Transmitter-supplied: the event types the transmitter supports for this receiver.')),
   events_delivered: Type.Optional(EventTypes('Transmitter-supplied: the event types the transmitter delivers: the intersection of events_supported and events_requested.')),
   min_verification_interval: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400, description: 'Transmitter-supplied: the least number of seconds between two verification requests; more often gets 429.' })),
@@ -62,7 +64,7 @@ export const StreamConfiguration = Type.Object({
   stream_id: StreamId,
   ...transmitterSupplied,
   iss: { ...Url, description: transmitterSupplied.iss.description },
-  aud: transmitterSupplied.aud,
+  aud: Aud,
   events_delivered: EventTypes(transmitterSupplied.events_delivered.description!),
   ...receiverSupplied,
   delivery: Delivery,
