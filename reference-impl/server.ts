@@ -32,6 +32,10 @@ import { PUSH_PATH, pushEndpoint } from './signals/push-endpoint.js';
 import { SignalReceiver } from './signals/receiver.js';
 import { setVerifier } from './signals/set-verify.js';
 import { SIGNAL_MIGRATIONS, SignalStore } from './signals/signal-store.js';
+import { SignalBus } from './signals/signal-bus.js';
+import { BUS_MIGRATIONS, ReplicaReceiver } from './signals/replica-receiver.js';
+import { freshEnough, LocalConsistency, type Consistency } from './signals/consistency.js';
+import type { SetVerifier } from './signals/set-verify.js';
 import { TransmitterKeys } from './signals/transmitter-keys.js';
 import { DecisionTrust } from './signals/decision-trust.js';
 import type { SignalView } from './signals/signal-view.js';
@@ -91,6 +95,11 @@ export interface PeOptions {
   /** The held signals decisions read their trust from (spec/trust.md); default: the PE's own store. */
   signals?: SignalView;
   /** The SSF transmitter's tuning (spec/signals.md §2.6, §2.7); the defaults are the spec's. */
+  /**
+   * Share signals with other replicas through a NATS JetStream stream (spec/signals.md §2.8):
+   * `url` nats://host:port, `replica` this replica's name (its durable consumer). Needs transmitters.
+   */
+  bus?: { url: string; replica: string; publishTimeoutMs?: number };
   ssf?: { push?: PushOptions; longPollMs?: number; redeliverMs?: number; sessionTrustFloor?: TrustLevel };
 }
 
@@ -116,6 +125,8 @@ export interface RunningPe {
   storeFile: string | undefined;
   /** The SSF push endpoint's URL, when transmitters are configured. */
   pushEndpoint: string | undefined;
+  /** The position of the signal log this PE's state reflects (SIG-183): the consistency token's value. */
+  position(): number;
   /** Commits a signal as the receiver does and tells the listeners (the transmitter's live sessions among them). */
   applySignal(signal: HeldSignal): void;
 }
@@ -140,7 +151,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const entities = loadEntities(entitiesFile);
 
   // SIG-171: a damaged, foreign or newer database stops startup here (ConfigError).
-  const store: Store = openStore(opts.dataDir, [...SIGNAL_MIGRATIONS, ...KEY_MIGRATIONS, ...SSF_MIGRATIONS]);
+  const store: Store = openStore(opts.dataDir, [...SIGNAL_MIGRATIONS, ...KEY_MIGRATIONS, ...SSF_MIGRATIONS, ...BUS_MIGRATIONS]);
   const signals = new SignalStore(store);
   const engine = new CedarEngine(policies, entities, defaultTtlS);
   const decider = new Decider(engine, cacheSize, decisionIds(), new DecisionTrust(opts.signals ?? signals));
@@ -162,11 +173,39 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
   const pushPath = transmitters.length > 0 ? PUSH_PATH : undefined;
+  // SIG-181: the receiver verifies with the PE's issuer as aud, known once the PE listens.
+  let verifyNow: SetVerifier | undefined;
+  const verify: SetVerifier = (token, atS) => {
+    if (!verifyNow) throw new Error('the signal receiver is not started');
+    return verifyNow(token, atS);
+  };
+  let replica: ReplicaReceiver | undefined;
+  if (opts.bus) {
+    if (transmitters.length === 0) {
+      store.close();
+      throw new ConfigError('option bus needs transmitters: the replicas share the signals of the transmitters they trust (give --transmitter)');
+    }
+    let bus: SignalBus;
+    try {
+      bus = await SignalBus.connect(opts.bus);
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+    replica = new ReplicaReceiver({
+      verify, bus, store, signals, scopeOf, listeners: opts.signalListeners ?? [],
+      onError: (err) => log?.error({ err }, 'reference PE: applying a signal from the bus failed; it will be delivered again'),
+      onListenerError: (err, s) => log?.error({ err, jti: s.jti, iss: s.iss }, 'reference PE: a signal listener failed; the signal stays accepted'),
+    });
+  }
+  const local = new LocalConsistency(() => signals.version);
+  const consistency: Consistency = replica ?? local;
+  decider.position = () => consistency.position;
 
   let boundHost = host;
   const routes = new Map<string, Route>([
-    [PATHS.evaluation, { method: 'POST', handle: evaluationEndpoint(decider) }],
-    [PATHS.evaluations, { method: 'POST', handle: evaluationsEndpoint(decider) }],
+    [PATHS.evaluation, { method: 'POST', handle: freshEnough(evaluationEndpoint(decider), consistency) }],
+    [PATHS.evaluations, { method: 'POST', handle: freshEnough(evaluationsEndpoint(decider), consistency) }],
     [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
     [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
     [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],
@@ -208,11 +247,12 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const url = `${opts.tls ? 'https' : 'http'}://${boundHost}`;
   if (pushPath !== undefined) {
     // SIG-013: the expected aud is the PE's issuer, by default its base URL (known only now).
-    const verify = setVerifier({ keys: new TransmitterKeys(transmitters), audience: issuer ?? url });
-    const receiver = new SignalReceiver({
-      verify, store: signals, scopeOf, listeners: opts.signalListeners ?? [],
+    verifyNow = setVerifier({ keys: new TransmitterKeys(transmitters), audience: issuer ?? url });
+    const receiver = replica ?? new SignalReceiver({
+      verify, store: signals, scopeOf, listeners: [...(opts.signalListeners ?? []), local.listener],
       onListenerError: (err, s) => log?.error({ err, jti: s.jti, iss: s.iss }, 'reference PE: a signal listener failed; the signal stays accepted'),
     });
+    if (replica) await replica.start();
     routes.set(pushPath, pushEndpoint(receiver, onInternalError));
   }
   baseUrl = url;
@@ -228,6 +268,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     signals,
     storeFile: store.file,
     pushEndpoint: pushPath === undefined ? undefined : `${issuer ?? url}${pushPath}`,
+    position: () => consistency.position,
     applySignal: (signal) => {
       signalView.add(signal);
       for (const l of signalListeners) l(signal);
@@ -238,6 +279,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
         server.closeAllConnections();
       });
       await ssf.close();
+      await replica?.close();
       store.close();
     },
   };

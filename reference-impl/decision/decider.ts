@@ -40,6 +40,8 @@ export class Decider {
   private readonly raw: TtlCache<Rendered>;
   /** Told of every decision made or served from the cache (SIG-150: live sessions). */
   onDecision: ((input: DecisionInput, rendered: Rendered, now: number) => void) | undefined;
+  /** The signal log position decisions reflect (SIG-183); undefined: none reported. */
+  position: (() => number) | undefined;
 
   constructor(
     private readonly engine: CedarEngine,
@@ -96,7 +98,11 @@ export class Decider {
 
   /** The response body (AuthZEN decision with context.zti) with a fresh decision_id. */
   json(r: Rendered): string {
-    return r.trust === undefined ? r.head + this.nextId() + r.tail : `${r.head}${this.nextId()}",${r.trust}${r.tail.slice(1)}`;
+    const position = this.position?.();
+    if (r.trust === undefined && position === undefined) return r.head + this.nextId() + r.tail;
+    // SIG-183: the position of the signal log this answer reflects, for the PEP to present later.
+    const extra = `${r.trust === undefined ? '' : `,${r.trust}`}${position === undefined ? '' : `,"consistency":"${position}"`}`;
+    return `${r.head}${this.nextId()}"${extra}${r.tail.slice(1)}`;
   }
 }
 

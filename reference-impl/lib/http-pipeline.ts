@@ -14,7 +14,7 @@ import { serveRaw, type RawRoute } from './raw-route.js';
 
 export type Route =
   | { method: 'GET'; handle: (req: IncomingMessage) => string }
-  | { method: 'POST'; handle: (body: Buffer) => string }
+  | { method: 'POST'; handle: (body: Buffer) => string | Promise<string> }
   | RawRoute;
 
 export interface PipelineOptions {
@@ -62,7 +62,9 @@ export function requestListener(opts: PipelineOptions): RequestListener {
       readBody(req, maxBodyBytes, (err, body) => {
         if (err) { fail(req, res, requestId, err); return; }
         try {
-          sendJson(res, 200, route.handle(body), requestId);
+          const out = route.handle(body);
+          if (typeof out === 'string') sendJson(res, 200, out, requestId);
+          else out.then((s) => sendJson(res, 200, s, requestId), (e: unknown) => fail(req, res, requestId, e));
         } catch (e) {
           fail(req, res, requestId, e);
         }

@@ -7,7 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../errors.js';
 import type { RawReply, RawRoute } from '../lib/raw-route.js';
 import type { PushErrorCode } from '../../schemas/signals.js';
-import type { SignalReceiver } from './receiver.js';
+import type { HeldSignal } from './held-signal.js';
+import { BusUnavailable } from './signal-bus.js';
 import { SET_LIMITS, SetRefused } from './set-verify.js';
 
 export const PUSH_PATH = '/ssf/push';
@@ -19,7 +20,14 @@ export function pushErrorReply(status: number, err: PushErrorCode, description: 
   return { status, body: JSON.stringify({ err, description }), headers: { ...headers, ...JSON_ERROR } };
 }
 
-export function pushEndpoint(receiver: SignalReceiver, onInternalError: (err: unknown, req: IncomingMessage) => void): RawRoute {
+/** What push hands a SET to: the receiver of one PE, or of a replica on the bus. */
+export interface Receives {
+  receive(token: string | Buffer): Promise<HeldSignal>;
+  /** The consistency token a decision presents to see this signal (SIG-183). */
+  readonly position: number;
+}
+
+export function pushEndpoint(receiver: Receives, onInternalError: (err: unknown, req: IncomingMessage) => void): RawRoute {
   return {
     kind: 'raw',
     method: 'POST',
@@ -28,10 +36,13 @@ export function pushEndpoint(receiver: SignalReceiver, onInternalError: (err: un
     maxBodyBytes: SET_LIMITS.maxBytes,
     handle: async (body) => {
       await receiver.receive(body);
-      return { status: 202 };
+      // SIG-183: a decision that presents this position reflects the signal, on any replica.
+      return { status: 202, headers: { 'zti-consistency': String(receiver.position) } };
     },
     renderError: (e, req) => {
       if (e instanceof SetRefused) return pushErrorReply(400, e.err, e.description);
+      // SIG-182: not durable on the bus, so not accepted; the transmitter retries later.
+      if (e instanceof BusUnavailable) return { ...pushErrorReply(503, 'invalid_request', `${e.message}; the SET was not accepted, retry later`), headers: { ...JSON_ERROR, 'retry-after': '1' } };
       if (e instanceof HttpError) {
         switch (e.code) {
           case 'unauthorized': return pushErrorReply(401, 'authentication_failed', e.description, e.headers);

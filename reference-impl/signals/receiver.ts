@@ -27,6 +27,11 @@ export class SignalReceiver {
     this.now = opts.now ?? Date.now;
   }
 
+  /** SIG-183: the consistency token of a PE without a bus, its count of committed signals. */
+  get position(): number {
+    return this.opts.store.version;
+  }
+
   /** The transmitter side registers here to re-evaluate live sessions (SIGNALS-CONTRACT.md). */
   addListener(l: SignalListener): void {
     this.listeners.push(l);

@@ -49,11 +49,12 @@ const ALLOWED = new Set<string>(SET_ALGORITHMS);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const peer = (s: unknown) => JSON.stringify(String(s).slice(0, 200));
 
-export type SetVerifier = (token: string | Buffer) => Promise<VerifiedSet>;
+/** `atS`: judge the iat window as of this time (a replica applying the bus verifies as of when the bus stored the SET, SIG-181). */
+export type SetVerifier = (token: string | Buffer, atS?: number) => Promise<VerifiedSet>;
 
 export function setVerifier(opts: SetVerifierOptions): SetVerifier {
   const nowS = opts.nowS ?? (() => Math.floor(Date.now() / 1000));
-  return async (input) => {
+  return async (input, atS) => {
     // 1. SIG-020
     if (input.length > SET_LIMITS.maxBytes) refuse('invalid_request', `the SET is ${input.length} bytes, more than ${SET_LIMITS.maxBytes}`, 'SIG-020');
     let token: string;
@@ -111,7 +112,7 @@ export function setVerifier(opts: SetVerifierOptions): SetVerifier {
     const aud = claims.aud;
     if (typeof aud === 'string' ? aud !== opts.audience : !aud.includes(opts.audience)) refuse('invalid_audience', `aud ${peer(JSON.stringify(aud))} does not name this receiver (${opts.audience})`, 'SIG-013');
     // 11. SIG-014
-    const now = nowS();
+    const now = atS ?? nowS();
     if (claims.iat > now + SET_LIMITS.iatFutureS) refuse('invalid_request', `iat ${claims.iat} is ${claims.iat - now} s ahead of this receiver's clock (at most ${SET_LIMITS.iatFutureS})`, 'SIG-014');
     if (claims.iat < now - SET_LIMITS.iatPastS) refuse('invalid_request', `iat ${claims.iat} is ${now - claims.iat} s old (at most ${SET_LIMITS.iatPastS})`, 'SIG-014');
     // 12. SIG-024

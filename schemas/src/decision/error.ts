@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   unsupported_media_type: 415,
   too_many_requests: 429,
   internal_error: 500,
+  // SIG-183: the state a presented consistency token asks for was not reached in time.
+  consistency_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

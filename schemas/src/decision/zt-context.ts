@@ -93,6 +93,7 @@ export const ZtDecisionContext = Type.Object({
   outcome: Type.Union([Type.Literal('grant'), Type.Literal('deny'), Type.Literal('step_up')]),
   decision_id: Type.String({ minLength: 1, maxLength: 128, description: 'Unique identifier of this decision, for audit.' }),
   ttl_s: Type.Integer({ minimum: 0, maximum: 86400, description: 'How long the PEP may cache this decision, in seconds. 0: do not cache.' }),
+  consistency: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'SIG-183: the position of the signal log this decision reflects; present it as context.consistency to be answered from state at least as fresh.' })),
   reasons: Type.Array(Reason, { minItems: 1 }),
   obligations: Type.Optional(Type.Array(Type.Ref(Obligation))),
   trust: Type.Optional(Trust),
