@@ -9,6 +9,7 @@ import { discoveryChecks } from './decision/discovery.js';
 import { ztProfileChecks } from './decision/zt-profile.js';
 import { errorsChecks } from './decision/errors.js';
 import { authChecks } from './decision/auth.js';
+import { consistencyChecks } from './signals/consistency.js';
 import { CERT_CHECKS } from './authzen-cert/lib/levels.js';
 
 /** The checks of `zti test --profile authzen-cert`; they run only under that profile. */
@@ -17,6 +18,7 @@ export { CERT_CHECKS };
 export const CHECKS: readonly Check[] = [
   ...coreStructureChecks, ...corePropertyChecks, ...batchChecks, ...searchChecks,
   ...discoveryChecks, ...ztProfileChecks, ...errorsChecks, ...authChecks,
+  ...consistencyChecks,
 ];
 
 /** Every check that proves requirements: the default registry and the certification profile's (spec/generated/requirements.md). */
