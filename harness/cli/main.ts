@@ -63,6 +63,8 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--client-ca <file>', 'turn on mTLS: a client certificate issued by this PEM CA authenticates the PEP (bearer tokens only if $ZTI_PE_TOKENS is set)')
     .option('--dev-tls', 'HTTPS and mTLS with a throwaway CA, server and client certificate written to a temporary directory (printed)')
     .addOption(new Option('--no-auth', 'accept unauthenticated PEPs (for AuthZEN interop runners; never in production)'))
+    .option('--transmitter <issuer>', 'accept SETs from this SSF transmitter, its keys found through <issuer>/.well-known/ssf-configuration (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--data <dir>', 'keep signals and the replay cache in <dir>/zti.sqlite (default: in memory, lost on exit)')
     .action(async (flags: Parameters<typeof serveCommand>[0]) => {
       const stop = await serveCommand(flags);
       serving = true;

@@ -24,6 +24,10 @@ export interface ServeFlags {
   tlsKey?: string;
   clientCa?: string;
   devTls?: boolean;
+  /** --transmitter, repeatable: SSF transmitter issuers whose SETs are accepted. */
+  transmitter?: string[];
+  /** --data: the directory of the PE's store. */
+  data?: string;
 }
 
 export async function serveCommand(flags: ServeFlags, out: (s: string) => void = (s) => process.stderr.write(s)): Promise<() => Promise<void>> {
@@ -43,6 +47,8 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
     ...(tls ? { tls } : {}),
     tokens, noAuth: flags.auth === false,
+    ...(flags.transmitter?.length ? { transmitters: flags.transmitter } : {}),
+    ...(flags.data !== undefined ? { dataDir: flags.data } : {}),
   });
   const mtls = tls?.requireClientCert === true && flags.auth !== false;
   out(`zti serve: reference PE listening on ${pe.url}\n`);
@@ -50,6 +56,9 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
   else if (mtls) out(`  PEPs authenticate with a client certificate of the CA${tokens.length ? ` or one of ${tokens.length} bearer token(s) from $${envName}` : ''} (mTLS)\n`);
   else if (tokens.length === 0) out(`  no tokens in $${envName}; generated one for this run:\n  ZTI_TOKEN=${pe.tokens[0]!}\n`);
   else out(`  accepting ${tokens.length} bearer token(s) from $${envName}\n`);
+  // SIG-172: say where signals are kept, and loudly when they are not kept at all.
+  out(pe.storeFile === undefined ? '  store: in memory (no --data): signals and the replay cache are lost when zti serve stops\n' : `  store: ${pe.storeFile}\n`);
+  if (pe.pushEndpoint !== undefined) out(`push endpoint: ${pe.pushEndpoint}\n`);
   if (dev) {
     const { ca, cert, key } = dev.files;
     out(`  --dev-tls: a throwaway CA, server and client certificate (valid one day) in ${dev.dir}\n`);

@@ -6,16 +6,18 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateSignals } from '../../schemas/signals.js';
 import { startReferencePe, type RunningPe } from '../server.js';
+import type { HeldSignal } from './held-signal.js';
 import { SESSION_REVOKED, startTestTransmitter, type TestTransmitter } from './test-support/test-transmitter.js';
 
 let tx: TestTransmitter;
 let other: TestTransmitter;
 let pe: RunningPe;
+const told: HeldSignal[] = [];
 
 beforeAll(async () => {
   tx = await startTestTransmitter();
   other = await startTestTransmitter();
-  pe = await startReferencePe({ logger: false, transmitters: [tx.issuer] });
+  pe = await startReferencePe({ logger: false, transmitters: [tx.issuer], signalListeners: [(s) => { told.push(s); }] });
 });
 afterAll(async () => {
   await pe.close();
@@ -50,7 +52,7 @@ async function refused(token: string | Buffer, err: string, status = 400) {
 }
 
 describe('the SSF push endpoint', () => {
-  it('accepts a valid SET with 202 and an empty body, after which the signal is held', async () => {
+  it('accepts a valid SET with 202 and an empty body, once the signal is held and the listeners were told', async () => {
     const claims = tx.claims(pe.url);
     const before = pe.signals.version;
     const res = await push(await tx.sign(claims));
@@ -59,6 +61,7 @@ describe('the SSF push endpoint', () => {
     expect(pe.signals.version).toBeGreaterThan(before);
     const held = pe.signals.heldFor({ session: 's-9f2' }).find((s) => s.jti === claims.jti);
     expect(held).toMatchObject({ iss: tx.issuer, eventType: SESSION_REVOKED, txn: 'txn-1', scope: { subject: 'alice@example.com', session: 's-9f2' } });
+    expect(told.map((t) => t.jti)).toContain(claims.jti);
   });
 
   it('is listed in the discovery document with the signal-receiver capability', async () => {

@@ -18,9 +18,13 @@ export interface ReceiverOptions {
   onListenerError?: (err: unknown, signal: HeldSignal) => void;
 }
 
+interface Pending { signal: HeldSignal; token: string; done: (accepted: boolean) => void; fail: (e: unknown) => void }
+
 export class SignalReceiver {
   private readonly listeners: SignalListener[];
   private readonly now: () => number;
+  // Group commit: SETs verified while a commit is scheduled share its transaction (and fsync).
+  private batch: Pending[] = [];
 
   constructor(private readonly opts: ReceiverOptions) {
     this.listeners = [...(opts.listeners ?? [])];
@@ -48,7 +52,7 @@ export class SignalReceiver {
     };
     if (claims.txn !== undefined) signal.txn = claims.txn;
     // SIG-015, SIG-038: step 13 of §2.2, decided inside the commit.
-    if (!this.opts.store.commit(signal, set.token)) {
+    if (!(await this.commit(signal, set.token))) {
       throw new SetRefused('invalid_request', `jti ${JSON.stringify(claims.jti.slice(0, 200))} of ${claims.iss} was already received; it is not applied twice`, 'SIG-015');
     }
     for (const l of this.listeners) {
@@ -59,6 +63,26 @@ export class SignalReceiver {
       }
     }
     return signal;
+  }
+
+  /** Resolves once the signal's transaction is on disk: true accepted, false a replay. */
+  private commit(signal: HeldSignal, token: string): Promise<boolean> {
+    return new Promise((done, fail) => {
+      if (this.batch.push({ signal, token, done, fail }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = [];
+    let accepted: boolean[];
+    try {
+      accepted = this.opts.store.commitAll(batch);
+    } catch (e) {
+      for (const p of batch) p.fail(e);
+      return;
+    }
+    batch.forEach((p, i) => p.done(accepted[i]!));
   }
 }
 

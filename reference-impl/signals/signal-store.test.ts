@@ -49,6 +49,16 @@ describe('the signal store', () => {
     store.close();
   });
 
+  it('commits a batch in one transaction, judging each entry, a duplicate within the batch included', () => {
+    const store = openStore(undefined, SIGNAL_MIGRATIONS);
+    const s = new SignalStore(store);
+    s.commit(signal('before'), 't');
+    expect(s.commitAll([{ signal: signal('x'), token: 't' }, { signal: signal('before'), token: 't' }, { signal: signal('x'), token: 't' }, { signal: signal('y'), token: 't' }]))
+      .toEqual([true, false, false, true]);
+    expect(s.version).toBe(3);
+    store.close();
+  });
+
   it('forgets a jti only once its iat is out of the window', () => {
     const store = openStore(undefined, SIGNAL_MIGRATIONS);
     const s = new SignalStore(store);

@@ -54,7 +54,7 @@ export class SignalStore implements SignalView {
   private readonly insertHeld: Database.Statement;
   private readonly purge: Database.Statement;
   private readonly byScope: Database.Statement;
-  private readonly accept: (s: HeldSignal, token: string) => boolean;
+  private readonly acceptAll: (batch: readonly { signal: HeldSignal; token: string }[]) => boolean[];
   private committed: number;
   private sincePurge = 0;
 
@@ -67,21 +67,31 @@ export class SignalStore implements SignalView {
     this.byScope = this.db.prepare(`SELECT * FROM signals_held WHERE scope_subject = @subject OR scope_device = @device
       OR scope_session = @session OR scope_workload = @workload ORDER BY iat, jti`);
     this.committed = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM signals_held').get() as { n: number }).n;
-    this.accept = this.db.transaction((s: HeldSignal, token: string): boolean => {
-      // SIG-015, SIG-038: the replay record decides; a second copy inserts nothing.
+    this.acceptAll = this.db.transaction((batch: readonly { signal: HeldSignal; token: string }[]): boolean[] => batch.map(({ signal: s, token }) => {
+      // SIG-015, SIG-038: the replay record decides; a second copy (in this batch too) inserts nothing.
       if (this.insertReplay.run(s.iss, s.jti, s.iat, s.receivedAt).changes === 0) return false;
       this.insertHeld.run(s.iss, s.jti, s.iat, s.receivedAt, s.eventType, JSON.stringify(s.event), JSON.stringify(s.subId), s.txn ?? null, s.seq ?? null,
         s.scope.subject ?? null, s.scope.device ?? null, s.scope.session ?? null, s.scope.workload ?? null, token);
       return true;
-    });
+    }));
   }
 
   /** SIG-170: holds the signal and records its jti in one transaction; false when (iss, jti) was accepted before. */
   commit(signal: HeldSignal, token: string): boolean {
-    if (!this.accept(signal, token)) return false;
-    this.committed++;
-    if (++this.sincePurge % PURGE_EVERY === 0) this.purge.run(Math.floor(signal.receivedAt / 1000) - REPLAY_KEEP_S);
-    return true;
+    return this.commitAll([{ signal, token }])[0]!;
+  }
+
+  /**
+   * Several signals in one transaction (one fsync): what a burst of concurrent pushes costs
+   * once instead of once each. Each entry is accepted or refused as a replay on its own.
+   */
+  commitAll(batch: readonly { signal: HeldSignal; token: string }[]): boolean[] {
+    const accepted = this.acceptAll(batch);
+    for (const ok of accepted) if (ok) this.committed++;
+    const before = this.sincePurge;
+    this.sincePurge += batch.length;
+    if (Math.floor(before / PURGE_EVERY) !== Math.floor(this.sincePurge / PURGE_EVERY)) this.purge.run(Math.floor(Date.now() / 1000) - REPLAY_KEEP_S);
+    return accepted;
   }
 
   get version(): number {

@@ -4,7 +4,7 @@
 // most once per 30 s per transmitter) and otherwise hourly. Keys are imported once per
 // fetch by jose's local JWKS (which also matches kty, use, key_ops and alg to the header).
 import { createLocalJWKSet, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
-import { request } from 'undici';
+import { fetchJson } from './bounded-fetch.js';
 
 /** What a SET's key lookup needs; jose's key function shape. */
 export type KeyFunction = ReturnType<typeof createLocalJWKSet>;
@@ -126,36 +126,9 @@ export class TransmitterKeys {
   }
 
   /** SIG-026: GET a JSON object, at most maxBytes in timeoutMs, following no redirect. */
-  private async getJson(url: string, types: readonly string[]): Promise<Record<string, unknown>> {
+  private getJson(url: string, types: readonly string[]): Promise<Record<string, unknown>> {
     this.fetches++;
-    const signal = AbortSignal.timeout(this.limits.timeoutMs);
-    let text: string;
-    try {
-      const res = await request(url, { method: 'GET', signal, headers: { accept: 'application/json' }, headersTimeout: this.limits.timeoutMs, bodyTimeout: this.limits.timeoutMs });
-      // A body we stop reading is destroyed; its late abort error is of no interest.
-      res.body.on('error', () => undefined);
-      const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (res.statusCode !== 200 || !types.includes(type)) {
-        res.body.destroy();
-        throw new Error(`GET ${url} answered ${res.statusCode} ${type || '(no content type)'}, not 200 ${types.join(' or ')}`);
-      }
-      const declared = Number(res.headers['content-length'] ?? 0);
-      if (declared > this.limits.maxBytes) { res.body.destroy(); throw new Error(`GET ${url}: ${declared} bytes, more than ${this.limits.maxBytes}`); }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > this.limits.maxBytes) { res.body.destroy(); throw new Error(`GET ${url}: more than ${this.limits.maxBytes} bytes`); }
-        chunks.push(chunk as Buffer);
-      }
-      text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-    } catch (e) {
-      if (signal.aborted) throw new Error(`GET ${url} took longer than ${this.limits.timeoutMs} ms`);
-      throw e;
-    }
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`GET ${url} is not a JSON object`);
-    return value as Record<string, unknown>;
+    return fetchJson(url, { method: 'GET', types }, this.limits);
   }
 }
 

@@ -159,6 +159,10 @@ export interface RequestContext {
    */
   requested_duration_s?: number;
   /**
+   * SIG-183: a consistency token from an earlier decision or a signal's 202 (its zti-consistency header); the PE answers only from state at least that fresh.
+   */
+  consistency?: string;
+  /**
    * @minItems 1
    */
   authorization_details?: [AuthorizationDetail, ...AuthorizationDetail[]];
@@ -285,6 +289,10 @@ export interface ZtDecisionContext {
    */
   ttl_s: number;
   /**
+   * SIG-183: the position of the signal log this decision reflects; present it as context.consistency to be answered from state at least as fresh.
+   */
+  consistency?: string;
+  /**
    * @minItems 1
    */
   reasons: [Reason, ...Reason[]];
@@ -372,7 +380,8 @@ export interface ErrorBody {
     | "payload_too_large"
     | "unsupported_media_type"
     | "too_many_requests"
-    | "internal_error";
+    | "internal_error"
+    | "consistency_unavailable";
   /**
    * Human-readable explanation naming the offending field and the fix.
    */
