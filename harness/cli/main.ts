@@ -65,6 +65,8 @@ export function buildProgram(exit: (code: number) => void): Command {
     .addOption(new Option('--no-auth', 'accept unauthenticated PEPs (for AuthZEN interop runners; never in production)'))
     .option('--transmitter <issuer>', 'accept SETs from this SSF transmitter, its keys found through <issuer>/.well-known/ssf-configuration (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--data <dir>', 'keep signals and the replay cache in <dir>/zti.sqlite (default: in memory, lost on exit)')
+    .option('--bus <url>', 'share signals with other replicas through NATS JetStream at nats://HOST:PORT (with --replica and --transmitter)')
+    .option('--replica <name>', 'this replica\'s name on the bus, its own for each replica (letters, digits, - and _)')
     .action(async (flags: Parameters<typeof serveCommand>[0]) => {
       const stop = await serveCommand(flags);
       serving = true;

@@ -28,6 +28,9 @@ export interface ServeFlags {
   transmitter?: string[];
   /** --data: the directory of the PE's store. */
   data?: string;
+  /** --bus nats://host:port and --replica NAME: share signals with other replicas (spec/signals.md §2.8). */
+  bus?: string;
+  replica?: string;
 }
 
 export async function serveCommand(flags: ServeFlags, out: (s: string) => void = (s) => process.stderr.write(s)): Promise<() => Promise<void>> {
@@ -35,6 +38,8 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535 (0 = any free port), got "${flags.port}"`);
   if ((flags.policies === undefined) !== (flags.entities === undefined)) throw new UsageError('--policies and --entities go together: give both, or neither to use --fixture');
   if (flags.devTls && (flags.tlsCert ?? flags.tlsKey ?? flags.clientCa) !== undefined) throw new UsageError('--dev-tls makes its own certificates: give either --dev-tls or --tls-cert/--tls-key/--client-ca, not both');
+  if ((flags.bus === undefined) !== (flags.replica === undefined)) throw new UsageError('--bus and --replica go together: --bus nats://HOST:PORT --replica NAME, a name of its own for each replica (its durable consumer)');
+  if (flags.bus !== undefined && !flags.transmitter?.length) throw new UsageError('--bus needs --transmitter: the replicas share the signals of the transmitters they trust');
   const dev = flags.devTls ? await writeDevPki() : undefined;
   const tls = dev?.tls ?? serveTls(flags);
   const envName = flags.tokenEnv ?? 'ZTI_PE_TOKENS';
@@ -49,6 +54,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
     tokens, noAuth: flags.auth === false,
     ...(flags.transmitter?.length ? { transmitters: flags.transmitter } : {}),
     ...(flags.data !== undefined ? { dataDir: flags.data } : {}),
+    ...(flags.bus !== undefined && flags.replica !== undefined ? { bus: { url: flags.bus, replica: flags.replica } } : {}),
   });
   const mtls = tls?.requireClientCert === true && flags.auth !== false;
   out(`zti serve: reference PE listening on ${pe.url}\n`);
@@ -58,6 +64,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
   else out(`  accepting ${tokens.length} bearer token(s) from $${envName}\n`);
   // SIG-172: say where signals are kept, and loudly when they are not kept at all.
   out(pe.storeFile === undefined ? '  store: in memory (no --data): signals and the replay cache are lost when zti serve stops\n' : `  store: ${pe.storeFile}\n`);
+  if (flags.bus !== undefined) out(`  replica ${flags.replica!} on the bus ${flags.bus}: signals are shared through JetStream, at position ${pe.position()}\n`);
   if (pe.pushEndpoint !== undefined) out(`push endpoint: ${pe.pushEndpoint}\n`);
   if (dev) {
     const { ca, cert, key } = dev.files;
