@@ -4,7 +4,7 @@
 // policy set or entities file (ConfigError naming file, line and column).
 import { constants as cryptoConstants, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +26,27 @@ import { PageTokens } from './decision/page-token.js';
 import { plainAnswer, plainMetadata } from './decision/plain-authzen.js';
 import { loadPolicies } from './decision/policy-store.js';
 import { searchEndpoint } from './decision/search-endpoint.js';
+import { restListener } from './lib/rest-routes.js';
+import { KEY_MIGRATIONS } from './lib/signing-keys.js';
+import { openStore, type Store } from './lib/store.js';
+import type { HeldSignal, SignalListener } from './signals/held-signal.js';
+import { PUSH_PATH, pushEndpoint } from './signals/push-endpoint.js';
+import { SignalReceiver } from './signals/receiver.js';
+import { setVerifier } from './signals/set-verify.js';
+import { SIGNAL_MIGRATIONS, SignalStore } from './signals/signal-store.js';
+import { SignalBus } from './signals/signal-bus.js';
+import { BUS_MIGRATIONS, ReplicaReceiver } from './signals/replica-receiver.js';
+import { freshEnough, LocalConsistency, type Consistency } from './signals/consistency.js';
+import type { SetVerifier } from './signals/set-verify.js';
+import { TransmitterKeys } from './signals/transmitter-keys.js';
+import { DecisionTrust } from './signals/decision-trust.js';
+import type { SignalView } from './signals/signal-view.js';
+import { scopeOf } from './signals/trust-scope.js';
+import { MemorySignalView, stubEvaluateTrust } from './signals/trust-seam.js';
+import type { PushOptions } from './signals/transmitter/push-delivery.js';
+import { SSF_MIGRATIONS } from './signals/transmitter/ssf-store.js';
+import { startSsfService } from './signals/transmitter/ssf-service.js';
+import type { TrustLevel } from '../schemas/decision.js';
 
 export { ConfigError } from './errors.js';
 
@@ -73,6 +94,21 @@ export interface PeOptions {
   plain?: boolean;
   /** Deadlines and the connection cap (defaults: headers 10 s, whole request 30 s, 4096 connections). */
   limits?: Partial<ConnectionLimits>;
+  /** Issuer URLs of the SSF transmitters whose SETs the PE accepts (SIG-012, SIG-025); none: no push endpoint. */
+  transmitters?: string[];
+  /** The directory of the PE's SQLite store (SIG-170); undefined: in memory, lost on exit (SIG-172). */
+  dataDir?: string;
+  /** Told of every committed signal (the transmitter side re-evaluates live sessions). */
+  signalListeners?: SignalListener[];
+  /** The held signals decisions read their trust from (spec/trust.md); default: the PE's own store. */
+  signals?: SignalView;
+  /**
+   * Share signals with other replicas through a NATS JetStream stream (spec/signals.md §2.8):
+   * `url` nats://host:port, `replica` this replica's name (its durable consumer). Needs transmitters.
+   */
+  bus?: { url: string; replica: string; publishTimeoutMs?: number };
+  /** The SSF transmitter's tuning (spec/signals.md §2.6, §2.7); the defaults are the spec's. */
+  ssf?: { push?: PushOptions; longPollMs?: number; redeliverMs?: number; sessionTrustFloor?: TrustLevel };
 }
 
 export interface PeTlsOptions {
@@ -93,6 +129,16 @@ export interface RunningPe {
   stats(): { decisions: number; cacheHits: number; batchShared: number; cache: { entries: number; bytes: number } };
   /** Connections open now (ConnectionLimits.maxConnections bounds them). */
   connections(): number;
+  /** The signals held (SIGNALS-CONTRACT.md's SignalView; its version grows on each commit). */
+  signals: SignalView;
+  /** The database file, or undefined when the store is in memory. */
+  storeFile: string | undefined;
+  /** The SSF push endpoint's URL, when transmitters are configured. */
+  pushEndpoint: string | undefined;
+  /** The position of the signal log this PE's state reflects (SIG-183): the consistency token's value. */
+  position(): number;
+  /** Commits a signal as the receiver does and tells the listeners (the transmitter's live sessions among them). */
+  applySignal(signal: HeldSignal): void;
 }
 
 const FIXTURE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -112,47 +158,117 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   if (mtls && !opts.tls?.ca) throw new ConfigError('option tls.requireClientCert needs tls.ca: the PEM CA certificate that issues the accepted client certificates');
   if (!opts.noAuth && !mtls && tokens.length === 0) tokens.push(randomBytes(32).toString('base64url'));
 
+  const transmitters = checkTransmitters(opts.transmitters ?? []);
   const { policiesDir, entitiesFile } = locateFixture(opts);
   const policies = loadPolicies(policiesDir);
   const entities = loadEntities(entitiesFile);
 
+  // SIG-171: a damaged, foreign or newer database stops startup here (ConfigError).
+  const store: Store = openStore(opts.dataDir, [...SIGNAL_MIGRATIONS, ...KEY_MIGRATIONS, ...SSF_MIGRATIONS, ...BUS_MIGRATIONS]);
+  const signals = new SignalStore(store);
   const engine = new CedarEngine(policies, entities, defaultTtlS);
-  const decider = new Decider(engine, cacheSize, decisionIds());
+  const decider = new Decider(engine, cacheSize, decisionIds(), new DecisionTrust(opts.signals ?? signals));
+
+  // The SSF transmitter (spec/signals.md §2.5-2.7) on the same store. Its live sessions still
+  // run on sig-transmitter's stand-in trust seam (trust-seam.ts), which its tests assume; wiring
+  // them to the receiver's store and trust.ts is the lead's merge (sig-harness only needs streams).
+  const signalView = new MemorySignalView();
+  const signalListeners: SignalListener[] = [];
+  let baseUrl = '';
+  const ssf = await startSsfService({
+    db: store.db, issuer: () => issuer ?? baseUrl, mtls, view: signalView, evaluate: stubEvaluateTrust,
+    ...opts.ssf, log: log ? { warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) } : undefined,
+  });
+  signalListeners.push(ssf.liveSessions.listener);
+  decider.onDecision = (input, rendered, now) => {
+    if (rendered.decision) ssf.liveSessions.remember(input, Math.ceil((rendered.expiresAt - now) / 1000), 'none', now);
+  };
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
+
+  const pushPath = transmitters.length > 0 ? PUSH_PATH : undefined;
+  // SIG-181: the receiver verifies with the PE's issuer as aud, known once the PE listens.
+  let verifyNow: SetVerifier | undefined;
+  const verify: SetVerifier = (token, atS) => {
+    if (!verifyNow) throw new Error('the signal receiver is not started');
+    return verifyNow(token, atS);
+  };
+  let replica: ReplicaReceiver | undefined;
+  if (opts.bus) {
+    if (transmitters.length === 0) {
+      store.close();
+      throw new ConfigError('option bus needs transmitters: the replicas share the signals of the transmitters they trust (give --transmitter)');
+    }
+    let bus: SignalBus;
+    try {
+      bus = await SignalBus.connect(opts.bus);
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+    replica = new ReplicaReceiver({
+      verify, bus, store, signals, scopeOf, listeners: opts.signalListeners ?? [],
+      onError: (err) => log?.error({ err }, 'reference PE: applying a signal from the bus failed; it will be delivered again'),
+      onListenerError: (err, s) => log?.error({ err, jti: s.jti, iss: s.iss }, 'reference PE: a signal listener failed; the signal stays accepted'),
+    });
+  }
+  const local = new LocalConsistency(() => signals.version);
+  const consistency: Consistency = replica ?? local;
+  decider.position = () => consistency.position;
 
   let boundHost = host;
   // --plain: the same decisions, without the pe-zt members (reference-impl/decision/plain-authzen.ts).
   const plain = <A, R extends string | Promise<string>>(handle: (a: A) => R) => (opts.plain
     ? (a: A): string | Promise<string> => { const r = handle(a); return typeof r === 'string' ? plainAnswer(r) : r.then(plainAnswer); }
     : handle);
-  const discovery = discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', decisionLimits);
+  const discovery = discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', decisionLimits, pushPath);
   const routes = new Map<string, Route>([
-    [PATHS.evaluation, { method: 'POST', handle: plain(evaluationEndpoint(decider)) }],
-    [PATHS.evaluations, { method: 'POST', handle: plain(evaluationsEndpoint(decider, requestBudgetMs)) }],
+    [PATHS.evaluation, { method: 'POST', handle: freshEnough(plain(evaluationEndpoint(decider)), consistency) }],
+    [PATHS.evaluations, { method: 'POST', handle: freshEnough(plain(evaluationsEndpoint(decider, requestBudgetMs)), consistency) }],
     [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
     [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
     [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],
     [PATHS.discovery, { method: 'GET', handle: opts.plain ? (req) => plainMetadata(discovery(req)) : discovery }],
   ]);
+  const onInternalError = (err: unknown, req: { method?: string | undefined; url?: string | undefined }) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500');
 
   const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;
-  const server = listenerServer(opts.tls, mtls, connLimits, requestListener({
-    routes,
-    auth: opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer,
-    maxBodyBytes: ZTI_LIMITS.max_body_bytes,
-    onInternalError: (err, req) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500'),
-  }));
+  const auth = opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer;
+  const pipeline = requestListener({ routes, auth, maxBodyBytes: ZTI_LIMITS.max_body_bytes, onInternalError });
+  // SIG-145: the SSF endpoints take 64 KiB bodies at most.
+  const ssfListener = restListener({ resources: ssf.resources, auth, maxBodyBytes: 64 * 1024, maxDepth: ZTI_LIMITS.max_depth, onInternalError });
+  const server = listenerServer(opts.tls, mtls, connLimits, (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    (ssf.resources.has(path) ? ssfListener : pipeline)(req, res);
+  });
   // Bound how long a slow or endless request may hold a connection, and how many may be open.
   const openConnections = guardConnections(server, connLimits, opts.tls !== undefined);
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}); choose another host or port (0 = any free port)`)));
-    server.listen(port, host, () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}); choose another host or port (0 = any free port)`)));
+      server.listen(port, host, () => resolveListen());
+    });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const addr = server.address() as AddressInfo;
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   boundHost = `${reachable.includes(':') ? `[${reachable}]` : reachable}:${addr.port}`;
   const url = `${opts.tls ? 'https' : 'http'}://${boundHost}`;
+  if (pushPath !== undefined) {
+    // SIG-013: the expected aud is the PE's issuer, by default its base URL (known only now).
+    verifyNow = setVerifier({ keys: new TransmitterKeys(transmitters), audience: issuer ?? url });
+    const receiver = replica ?? new SignalReceiver({
+      verify, store: signals, scopeOf, listeners: [...(opts.signalListeners ?? []), local.listener],
+      onListenerError: (err, s) => log?.error({ err, jti: s.jti, iss: s.iss }, 'reference PE: a signal listener failed; the signal stays accepted'),
+    });
+    if (replica) await replica.start();
+    routes.set(pushPath, pushEndpoint(receiver, onInternalError));
+  }
+  baseUrl = url;
+  ssf.transmitter.start();
+  ssf.liveSessions.recover();
   const authLog = opts.noAuth ? 'off' : `${mtls ? 'mTLS client certificates, ' : ''}${tokens.length} bearer token(s)`;
   log?.info({ url, policies: policies.files.length, entities: entities.size, auth: authLog }, 'reference PE listening');
 
@@ -161,10 +277,23 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     tokens: [...tokens],
     stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits, batchShared: decider.batchShared, cache: decider.cacheUse() }),
     connections: openConnections,
-    close: () => new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    }),
+    signals,
+    storeFile: store.file,
+    pushEndpoint: pushPath === undefined ? undefined : `${issuer ?? url}${pushPath}`,
+    position: () => consistency.position,
+    applySignal: (signal) => {
+      signalView.add(signal);
+      for (const l of signalListeners) l(signal);
+    },
+    close: async () => {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      await ssf.close();
+      await replica?.close();
+      store.close();
+    },
   };
 }
 
@@ -227,6 +356,18 @@ function checkIssuer(issuer: string): string {
     throw new ConfigError(`option issuer ${JSON.stringify(issuer)} must be an http(s) URL without query or fragment (AuthZEN 1.0 Section 9.1)`);
   }
   return issuer.replace(/\/+$/, '');
+}
+
+function checkTransmitters(issuers: readonly string[]): string[] {
+  for (const iss of issuers) {
+    try {
+      TransmitterKeys.check(iss);
+    } catch (e) {
+      throw new ConfigError(`option transmitters: ${e instanceof Error ? e.message : String(e)}; give the transmitter's issuer URL, as its /.well-known/ssf-configuration names it`);
+    }
+  }
+  if (new Set(issuers).size !== issuers.length) throw new ConfigError('option transmitters: an issuer is listed twice');
+  return [...issuers];
 }
 
 function checkTokens(tokens: readonly string[]): string[] {

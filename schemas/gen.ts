@@ -71,6 +71,8 @@ async function typeFiles(files: Map<string, string>) {
   }
 }
 
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content' };
+
 function openApi(files: Map<string, string>) {
   const toComponent = (id: string) => ({ $ref: `#/components/schemas/${titleOf(id)}` });
   const components: Json = {};
@@ -82,19 +84,24 @@ function openApi(files: Map<string, string>) {
   const requestId = { name: 'X-Request-ID', in: 'header', required: false, schema: { type: 'string' }, description: 'Echoed in the response (DEC-012).' };
   const paths: Json = {};
   for (const e of ENDPOINTS) {
-    const responses: Json = {
-      200: { description: 'OK', headers: { 'X-Request-ID': { schema: { type: 'string' } } }, content: { 'application/json': { schema: ref(e.response) } } },
-    };
-    for (const status of e.errors) {
-      responses[status] = { description: `Error (${status})`, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
+    const status = e.status ?? 200;
+    const bodies = e.response === undefined ? [] : Array.isArray(e.response) ? e.response : [e.response];
+    const described = bodies.map((b) => b.description).join(' Or: ') || e.summary;
+    const ok: Json = { description: STATUS_TEXT[status] ?? described, headers: { 'X-Request-ID': { schema: { type: 'string' } } } };
+    if (bodies.length > 0) ok.content = { 'application/json': { schema: bodies.length === 1 ? ref(bodies[0]!) : { oneOf: bodies.map(ref) } } };
+    const responses: Json = { [status]: ok };
+    for (const s of e.errors) {
+      responses[s] = { description: `Error (${s})`, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
     }
+    const query = (e.query ?? []).map((q) => ({ name: q.name, in: 'query', required: q.required, schema: { type: 'string' }, description: q.description }));
     paths[e.path] = {
+      ...(paths[e.path] as Json | undefined),
       [e.method]: {
-        operationId: e.operationId, summary: e.summary, description: e.response.description,
-        parameters: [requestId],
-        ...(e.request ? { requestBody: { required: true, content: { 'application/json': { schema: ref(e.request) } } } } : {}),
+        operationId: e.operationId, summary: e.summary, description: bodies.length > 0 ? described : e.request?.description ?? e.summary,
+        parameters: [requestId, ...query],
+        ...(e.request ? { requestBody: { required: true, content: { [e.requestMediaType ?? 'application/json']: { schema: ref(e.request) } } } } : {}),
         responses,
-        ...(e.method === 'get' ? { security: [] } : {}),
+        ...(e.public ? { security: [] } : {}),
       },
     };
   }

@@ -13,6 +13,7 @@ import { errorsChecks } from './decision/errors.js';
 import { authChecks } from './decision/auth.js';
 import { valueLimitsChecks } from './decision/value-limits.js';
 import { duplicateMemberChecks } from './decision/duplicate-members.js';
+import { consistencyChecks } from './signals/consistency.js';
 import { CERT_CHECKS } from './authzen-cert/lib/levels.js';
 
 /** The checks of `zti test --profile authzen-cert`; they run only under that profile. */
@@ -22,6 +23,7 @@ export const CHECKS: readonly Check[] = [
   ...coreStructureChecks, ...corePropertyChecks, ...requestIdChecks, ...malformedAxesChecks, ...batchChecks, ...searchChecks,
   ...discoveryChecks, ...ztProfileChecks, ...errorsChecks, ...valueLimitsChecks, ...authChecks,
   ...duplicateMemberChecks,
+  ...consistencyChecks,
 ];
 
 /** Every check that proves requirements: the default registry and the certification profile's (spec/generated/requirements.md). */

@@ -71,6 +71,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--dev-tls', 'HTTPS and mTLS with a throwaway CA, server and client certificate written to a temporary directory (printed)')
     .addOption(new Option('--no-auth', 'accept unauthenticated PEPs (for AuthZEN interop runners; never in production)'))
     .option('--plain', 'answer as a plain AuthZEN 1.0 PDP: no context.zti, no zti_limits, pe-zt not claimed (for AuthZEN interop runners, which compare answers as exact JSON)')
+    .option('--transmitter <issuer>', 'accept SETs from this SSF transmitter, its keys found through <issuer>/.well-known/ssf-configuration (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--data <dir>', 'keep signals and the replay cache in <dir>/zti.sqlite (default: in memory, lost on exit)')
+    .option('--bus <url>', 'share signals with other replicas through NATS JetStream at nats://HOST:PORT (with --replica and --transmitter)')
+    .option('--replica <name>', 'this replica\'s name on the bus, its own for each replica (letters, digits, - and _)')
     .action(async (flags: Parameters<typeof serveCommand>[0]) => {
       const stop = await serveCommand(flags);
       serving = true;

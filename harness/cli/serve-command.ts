@@ -32,6 +32,13 @@ export interface ServeFlags {
   headersTimeout?: string;
   /** ms within which the whole request must arrive. */
   requestTimeout?: string;
+  /** --transmitter, repeatable: SSF transmitter issuers whose SETs are accepted. */
+  transmitter?: string[];
+  /** --data: the directory of the PE's store. */
+  data?: string;
+  /** --bus nats://host:port and --replica NAME: share signals with other replicas (spec/signals.md §2.8). */
+  bus?: string;
+  replica?: string;
 }
 
 /** The PE's connection limits from the flags (the PE checks their ranges). */
@@ -50,6 +57,8 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535 (0 = any free port), got "${flags.port}"`);
   if ((flags.policies === undefined) !== (flags.entities === undefined)) throw new UsageError('--policies and --entities go together: give both, or neither to use --fixture');
   if (flags.devTls && (flags.tlsCert ?? flags.tlsKey ?? flags.clientCa) !== undefined) throw new UsageError('--dev-tls makes its own certificates: give either --dev-tls or --tls-cert/--tls-key/--client-ca, not both');
+  if ((flags.bus === undefined) !== (flags.replica === undefined)) throw new UsageError('--bus and --replica go together: --bus nats://HOST:PORT --replica NAME, a name of its own for each replica (its durable consumer)');
+  if (flags.bus !== undefined && !flags.transmitter?.length) throw new UsageError('--bus needs --transmitter: the replicas share the signals of the transmitters they trust');
   const dev = flags.devTls ? await writeDevPki() : undefined;
   const tls = dev?.tls ?? serveTls(flags);
   const envName = flags.tokenEnv ?? 'ZTI_PE_TOKENS';
@@ -62,6 +71,9 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
     ...(tls ? { tls } : {}),
     tokens, noAuth: flags.auth === false, plain: flags.plain === true, limits: limitFlags(flags),
+    ...(flags.transmitter?.length ? { transmitters: flags.transmitter } : {}),
+    ...(flags.data !== undefined ? { dataDir: flags.data } : {}),
+    ...(flags.bus !== undefined && flags.replica !== undefined ? { bus: { url: flags.bus, replica: flags.replica } } : {}),
   });
   const mtls = tls?.requireClientCert === true && flags.auth !== false;
   out(`zti serve: reference PE listening on ${pe.url}\n`);
@@ -70,6 +82,10 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void =
   else if (mtls) out(`  PEPs authenticate with a client certificate of the CA${tokens.length ? ` or one of ${tokens.length} bearer token(s) from $${envName}` : ''} (mTLS)\n`);
   else if (tokens.length === 0) out(`  no tokens in $${envName}; generated one for this run:\n  ZTI_TOKEN=${pe.tokens[0]!}\n`);
   else out(`  accepting ${tokens.length} bearer token(s) from $${envName}\n`);
+  // SIG-172: say where signals are kept, and loudly when they are not kept at all.
+  out(pe.storeFile === undefined ? '  store: in memory (no --data): signals and the replay cache are lost when zti serve stops\n' : `  store: ${pe.storeFile}\n`);
+  if (flags.bus !== undefined) out(`  replica ${flags.replica!} on the bus ${flags.bus}: signals are shared through JetStream, at position ${pe.position()}\n`);
+  if (pe.pushEndpoint !== undefined) out(`push endpoint: ${pe.pushEndpoint}\n`);
   if (dev) {
     const { ca, cert, key } = dev.files;
     out(`  --dev-tls: a throwaway CA, server and client certificate (valid one day) in ${dev.dir}\n`);

@@ -3,6 +3,7 @@
 import type { ConformanceClass, PdpMetadata } from '../../schemas/decision.js';
 import type { ZtiConfigVocabulary } from '../../schemas/src/harness/config.js';
 import type { Exchange, TargetClient } from './http-client.js';
+import type { Services } from './services.js';
 
 export type CheckKind = 'structural' | 'property' | 'scenario';
 export type Keyword = 'MUST' | 'SHOULD' | 'MAY';
@@ -64,4 +65,6 @@ export interface CheckContext {
    * it does not, the run's circuit breaker opens and every further request fails at once).
    */
   stillAnswering(cause: string): Promise<boolean>;
+  /** The harness's own servers the run provides (services.ts): a check that needs one it lacks ends with a HarnessError. */
+  services: Services;
 }

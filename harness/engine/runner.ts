@@ -11,6 +11,7 @@ import type { ZtiConfigVocabulary } from '../../schemas/src/harness/config.js';
 import { DEFAULT_PATHS, probeTargets, type ProbedTargets, type TargetSpec } from './target.js';
 import { formatReplayToken } from './replay-token.js';
 import { RunDeadline } from './run-deadline.js';
+import { Services } from './services.js';
 
 export interface RunOptions {
   baseUrl: string;
@@ -48,6 +49,8 @@ export interface RunOptions {
   curlAuth?: CurlAuth | undefined;
   /** Called once the target is probed: how many checks will run, per class (live progress). */
   onPlan?: (perClass: Map<string, number>) => void;
+  /** The harness's own servers for the checks that play a server (services.ts); the caller closes them. */
+  services?: Services | undefined;
 }
 
 const NOT_SELECTED = 'not selected';
@@ -81,6 +84,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
     if (plan.size === 0) throw new HarnessError(emptyRunReason(opts, classes, targets.claimed, selected, skipped));
     opts.onPlan?.(plan);
     const results: CheckResult[] = new Array(opts.checks.length);
+    const services = opts.services ?? new Services();
 
     const runOne = async (check: Check, index: number) => {
       const t0 = performance.now();
@@ -103,6 +107,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
         http, baseUrl: target.client.baseUrl, endpoints: target.profile.endpoints, metadata: target.profile.metadata, classes: target.classes,
         seed: opts.seed, runs: opts.runs, replayPath: opts.replayPath, vocabulary: opts.vocabulary, check, countCase: () => { cases++; },
         stillAnswering: (cause) => breaker.stillAnswering(cause),
+        services,
       };
       try {
         const outcome = await check.run(ctx);

@@ -189,6 +189,10 @@ export interface RequestContext {
    */
   requested_duration_s?: number;
   /**
+   * SIG-183: a consistency token from an earlier decision or a signal's 202 (its zti-consistency header); the PE answers only from state at least that fresh.
+   */
+  consistency?: string;
+  /**
    * @minItems 1
    */
   authorization_details?: [AuthorizationDetail, ...AuthorizationDetail[]];
@@ -315,6 +319,10 @@ export interface ZtDecisionContext {
    */
   ttl_s: number;
   /**
+   * SIG-183: the position of the signal log this decision reflects; present it as context.consistency to be answered from state at least as fresh.
+   */
+  consistency?: string;
+  /**
    * @minItems 1
    */
   reasons: [Reason, ...Reason[]];
@@ -343,7 +351,11 @@ export interface Trust {
   level: "none" | "low" | "medium" | "high";
   factors: {
     /**
-     * Which signal or input contributed.
+     * The jti of the signal (spec/trust.md TRU-054).
+     */
+    jti?: string;
+    /**
+     * Which signal or input contributed: the event type's short name for a signal.
      */
     signal: string;
     /**
@@ -352,6 +364,10 @@ export interface Trust {
     effect: number;
     [k: string]: unknown;
   }[];
+  /**
+   * When the trust was computed, seconds since the epoch (TRU-060).
+   */
+  at?: number;
   [k: string]: unknown;
 }
 export interface StepUp {
@@ -398,7 +414,8 @@ export interface ErrorBody {
     | "too_many_requests"
     | "header_fields_too_large"
     | "internal_error"
-    | "service_unavailable";
+    | "service_unavailable"
+    | "consistency_unavailable";
   /**
    * Human-readable explanation naming the offending field and the fix.
    */
@@ -654,6 +671,10 @@ export interface PdpMetadata {
   capabilities?: string[];
   signed_metadata?: string;
   zti_limits?: ZtiLimits;
+  /**
+   * Where transmitters push SETs (RFC 8935), when the PE is a signal receiver (spec/signals.md SIG-040).
+   */
+  zti_signals_push_endpoint?: string;
   [k: string]: unknown;
 }
 /**

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   header_fields_too_large: 431,
   internal_error: 500,
   service_unavailable: 503,
+  // SIG-183: the state a presented consistency token asks for was not reached in time.
+  consistency_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

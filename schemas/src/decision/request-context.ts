@@ -54,6 +54,7 @@ export const RequestContext = Type.Object({
   session: Type.Optional(Session),
   purpose: Type.Optional(Type.String({ description: 'Why the access is needed, free text or a code.' })),
   requested_duration_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, description: 'How long the access is wanted for, in seconds.' })),
+  consistency: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'SIG-183: a consistency token from an earlier decision or a signal\'s 202 (its zti-consistency header); the PE answers only from state at least that fresh.' })),
   authorization_details: Type.Optional(Type.Array(Type.Ref(AuthorizationDetail), { minItems: 1 })),
 }, {
   additionalProperties: true,

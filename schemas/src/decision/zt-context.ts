@@ -71,9 +71,11 @@ export const Trust = Type.Object({
   score: Type.Integer({ minimum: 0, maximum: 100 }),
   level: Type.Union(TRUST_LEVELS.map((l) => Type.Literal(l))),
   factors: Type.Array(Type.Object({
-    signal: Type.String({ description: 'Which signal or input contributed.' }),
+    jti: Type.Optional(Type.String({ description: 'The jti of the signal (spec/trust.md TRU-054).' })),
+    signal: Type.String({ description: 'Which signal or input contributed: the event type\'s short name for a signal.' }),
     effect: Type.Integer({ minimum: -100, maximum: 100, description: 'Its effect on the score.' }),
   }, { additionalProperties: true })),
+  at: Type.Optional(Type.Integer({ minimum: 0, description: 'When the trust was computed, seconds since the epoch (TRU-060).' })),
 }, { additionalProperties: true, title: 'Trust', description: 'The trust the PE holds in the subject, device and session (spec/trust.md).' });
 
 export const StepUp = Type.Object({
@@ -91,6 +93,7 @@ export const ZtDecisionContext = Type.Object({
   outcome: Type.Union([Type.Literal('grant'), Type.Literal('deny'), Type.Literal('step_up')]),
   decision_id: Type.String({ minLength: 1, maxLength: 128, description: 'Unique identifier of this decision, for audit.' }),
   ttl_s: Type.Integer({ minimum: 0, maximum: 86400, description: 'How long the PEP may cache this decision, in seconds. 0: do not cache.' }),
+  consistency: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'SIG-183: the position of the signal log this decision reflects; present it as context.consistency to be answered from state at least as fresh.' })),
   reasons: Type.Array(Reason, { minItems: 1 }),
   obligations: Type.Optional(Type.Array(Type.Ref(Obligation))),
   trust: Type.Optional(Trust),

@@ -1,0 +1,126 @@
+// Continuous evaluation over real HTTP (spec/signals.md §2.7): a PEP's receiver on 127.0.0.1
+// subscribes to session-revoked, the PE grants access in a session, signals lower the
+// session's trust, and the receiver is told. The signals are committed through the PE's
+// in-process seam (RunningPe.applySignal) until the receiver's push endpoint is on this
+// branch; trust is the stand-in of trust-seam.ts (100, less 30 per held signal).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { at, startTestPe, type TestPe } from '../test-support.js';
+import type { HeldSignal } from './held-signal.js';
+import { eventOf, startTestReceiver, verifySet, type TestReceiver } from './transmitter/test-receiver.js';
+
+const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+const TRUST_CHANGE = 'https://schemas.zt-interop.dev/secevent/event-type/trust-change';
+const READ_HANDBOOK = { subject: { type: 'user', id: 'alice@example.com' }, action: { name: 'read' }, resource: { type: 'document', id: 'handbook' } };
+
+let n = 0;
+function signal(scope: HeldSignal['scope']): HeldSignal {
+  n++;
+  return {
+    jti: `sig-${n}`, iss: 'https://edr.example.com', iat: Math.floor(Date.now() / 1000), receivedAt: Date.now(),
+    eventType: 'https://schemas.openid.net/secevent/caep/event-type/device-compliance-change', event: { current_status: 'not-compliant' },
+    subId: { format: 'opaque', id: scope.device ?? scope.session ?? 'x' }, scope,
+  };
+}
+
+async function grant(t: TestPe, session: string, device: string): Promise<void> {
+  const r = await t.post('/access/v1/evaluation', { ...READ_HANDBOOK, context: { session: { id: session }, device: { id: device } } });
+  expect(at(r.json, 'decision')).toBe(true);
+}
+
+async function subscribe(t: TestPe, url: string, events: string[]): Promise<string> {
+  const r = await t.send('POST', '/ssf/streams', { body: { delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: url }, events_requested: events } });
+  return at(r.json, 'stream_id') as string;
+}
+
+describe('live sessions', () => {
+  let t: TestPe;
+  let pep: TestReceiver;
+  let auditor: TestReceiver;
+  beforeAll(async () => {
+    t = await startTestPe({ ssf: { sessionTrustFloor: 'medium' } });
+    pep = await startTestReceiver();
+    auditor = await startTestReceiver();
+  });
+  afterAll(async () => { await t.close(); await pep.close(); await auditor.close(); });
+
+  it('sends session-revoked and trust-change once a granted session\'s trust falls below what it required', async () => {
+    await subscribe(t, pep.url, [SESSION_REVOKED, TRUST_CHANGE]);
+    await subscribe(t, auditor.url, [TRUST_CHANGE]);
+    await grant(t, 's-live-1', 'laptop-7');
+    t.pe.applySignal(signal({ device: 'laptop-7' }));
+    await sleep(300);
+    expect(pep.received.length).toBe(0);
+    t.pe.applySignal(signal({ device: 'laptop-7' }));
+    const [revoked, change] = await pep.waitFor(2);
+    const r = await verifySet(revoked!.body, t.pe.url);
+    expect(eventOf(r)[0]).toBe(SESSION_REVOKED);
+    expect(eventOf(r)[1]).toMatchObject({ initiating_entity: 'policy', event_timestamp: expect.any(Number) });
+    expect(r.claims.sub_id).toEqual({
+      format: 'complex', session: { format: 'opaque', id: 's-live-1' },
+      user: { format: 'opaque', id: 'alice@example.com' }, device: { format: 'opaque', id: 'laptop-7' },
+    });
+    expect(r.claims.txn).toBe(`sig-${n}`);
+    const c = await verifySet(change!.body, t.pe.url);
+    expect(eventOf(c)).toEqual([TRUST_CHANGE, expect.objectContaining({ previous: { score: 70, level: 'medium' }, current: expect.objectContaining({ score: 40, level: 'low' }) })]);
+    const [audited] = await auditor.waitFor(1);
+    expect(eventOf(await verifySet(audited!.body, t.pe.url))[0]).toBe(TRUST_CHANGE);
+    t.pe.applySignal(signal({ device: 'laptop-7' }));
+    await sleep(300);
+    expect(pep.received.length).toBe(2);
+  });
+
+  it('leaves sessions that signals do not touch, and streams that removed the subject, alone', async () => {
+    const quiet = await startTestReceiver();
+    try {
+      const id = await subscribe(t, quiet.url, [SESSION_REVOKED]);
+      expect((await t.send('POST', '/ssf/subjects:remove', { body: { stream_id: id, subject: { format: 'opaque', id: 'alice@example.com' } } })).status).toBe(204);
+      const from = pep.received.length;
+      await grant(t, 's-live-2', 'laptop-8');
+      t.pe.applySignal(signal({ device: 'laptop-other' }));
+      t.pe.applySignal(signal({ device: 'laptop-other' }));
+      await sleep(300);
+      expect(pep.received.length).toBe(from);
+      t.pe.applySignal(signal({ session: 's-live-2' }));
+      t.pe.applySignal(signal({ session: 's-live-2' }));
+      await pep.waitFor(from + 1);
+      await sleep(300);
+      expect(quiet.received.length).toBe(0);
+    } finally {
+      await quiet.close();
+    }
+  });
+});
+
+describe('durability of streams, outboxes and keys', () => {
+  it('delivers after a restart a SET held on a paused stream, signed with the same key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zti-ssf-'));
+    const rx = await startTestReceiver();
+    try {
+      const opts = { dataDir: dir, issuer: 'http://127.0.0.1:1', tokens: ['restart-token'] };
+      const first = await startTestPe(opts);
+      const id = await subscribe(first, rx.url, []);
+      await first.send('POST', '/ssf/status', { body: { stream_id: id, status: 'paused' } });
+      expect((await first.send('POST', '/ssf/verify', { body: { stream_id: id, state: 'before-restart' } })).status).toBe(204);
+      const kid = at((await first.send('GET', '/.well-known/jwks.json')).json, 'keys', 0, 'kid');
+      await first.close();
+
+      const second = await startTestPe(opts);
+      try {
+        expect(at((await second.send('GET', '/.well-known/jwks.json')).json, 'keys', 0, 'kid')).toBe(kid);
+        expect((await second.send('GET', `/ssf/status?stream_id=${id}`)).json).toEqual({ stream_id: id, status: 'paused' });
+        await second.send('POST', '/ssf/status', { body: { stream_id: id, status: 'enabled' } });
+        const [got] = await rx.waitFor(1);
+        expect(eventOf(await verifySet(got!.body, second.pe.url, 'http://127.0.0.1:1'))[1]).toEqual({ state: 'before-restart' });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
