@@ -23,8 +23,10 @@ export class HttpError extends Error {
     readonly description: string,
     readonly pointer?: string,
     readonly headers?: Readonly<Record<string, string>>,
+    /** Another status than the registry's, where an endpoint's own standard says so (SIG-145: 415 on the SSF endpoints). */
+    status?: number,
   ) {
     super(description);
-    this.status = ERROR_CODES[code];
+    this.status = status ?? ERROR_CODES[code];
   }
 }

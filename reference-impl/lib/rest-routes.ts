@@ -91,7 +91,13 @@ export function restListener(opts: RestOptions): RequestListener {
       if (!resource.public) opts.auth?.check(req.headers.authorization, req);
       const principal = principalOf(req);
       if (!WITH_BODY.has(method!)) { run(handler, { req, query: url.searchParams, body: undefined, principal }, resource.public === true); return; }
-      checkContentType(req.headers['content-type']);
+      try {
+        checkContentType(req.headers['content-type']);
+      } catch (e) {
+        // SIG-145: SSF's endpoints answer another media type with 415 (the decision endpoints' 400 is AuthZEN certification's, DEC-073).
+        if (e instanceof HttpError) throw new HttpError(e.code, e.description, e.pointer, e.headers, 415);
+        throw e;
+      }
       readBody(req, opts.maxBodyBytes, (err, raw) => {
         if (err) { fail(req, res, requestId, err); return; }
         try {
