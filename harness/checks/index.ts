@@ -15,6 +15,12 @@ import { valueLimitsChecks } from './decision/value-limits.js';
 import { duplicateMemberChecks } from './decision/duplicate-members.js';
 import { consistencyChecks } from './signals/consistency.js';
 import { CERT_CHECKS } from './authzen-cert/lib/levels.js';
+import { receiverPushChecks } from './signals/receiver-push.js';
+import { receiverHostileChecks } from './signals/receiver-hostile.js';
+import { receiverPropertyChecks } from './signals/receiver-properties.js';
+import { transmitterStreamChecks } from './signals/transmitter-streams.js';
+import { transmitterDeliveryChecks } from './signals/transmitter-delivery.js';
+import { receiverConsistencyChecks } from './signals/receiver-consistency.js';
 
 /** The checks of `zti test --profile authzen-cert`; they run only under that profile. */
 export { CERT_CHECKS };
@@ -24,6 +30,9 @@ export const CHECKS: readonly Check[] = [
   ...discoveryChecks, ...ztProfileChecks, ...errorsChecks, ...valueLimitsChecks, ...authChecks,
   ...duplicateMemberChecks,
   ...consistencyChecks,
+  // signal-receiver and signal-transmitter: the harness plays the transmitter or the receiver.
+  ...receiverPushChecks, ...receiverHostileChecks, ...receiverPropertyChecks, ...transmitterStreamChecks, ...transmitterDeliveryChecks,
+  ...receiverConsistencyChecks,
 ];
 
 /** Every check that proves requirements: the default registry and the certification profile's (spec/generated/requirements.md). */

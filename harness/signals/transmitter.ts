@@ -32,7 +32,13 @@ export class HarnessTransmitter {
   /** Fetches of the metadata and the JWKS so far: a check can tell whether the receiver looked the keys up. */
   fetches = { metadata: 0, jwks: 0, attacker: 0 };
   /** New each run, so that no two runs send the same jti (set-builder.ts seededJti). */
-  readonly nonce = randomBytes(9).toString('base64url');
+  private nonce = randomBytes(9).toString('base64url');
+
+  /** Starts a new run on this transmitter: its jtis differ from every earlier run's. */
+  newRun(): this {
+    this.nonce = randomBytes(9).toString('base64url');
+    return this;
+  }
 
   private constructor(private readonly server: LocalServer, readonly keys: TransmitterKeys) {}
 

@@ -162,7 +162,7 @@ const subjects: Check = {
       expectStatus(added, 200, 'adding a subject answers 200 (SIG-104)');
       if (added.text !== '') fail(added, 'adding a subject answers with an empty body (SIG-104)');
       expectStatus(await ctx.http.post(remove, { stream_id: stream.stream_id, subject }), 204, 'removing a subject answers 204 (SIG-104)');
-      expectStatus(await ctx.http.post(add, { stream_id: stream.stream_id, subject: { format: 'email' } }), 400, 'adding a subject without its members gets 400 (SIG-104)');
+      expectStatus(await ctx.http.post(add, { stream_id: stream.stream_id, subject: 'not-an-object' }), 400, 'an add-subject request whose subject is not an object gets 400 (SIG-104)');
       expectStatus(await ctx.http.post(add, { stream_id: 'zti-no-such-stream', subject }), 404, 'adding a subject to an unknown stream gets 404 (SIG-104)');
       expectStatus(await ctx.http.post(remove, { stream_id: 'zti-no-such-stream', subject }), 404, 'removing a subject from an unknown stream gets 404 (SIG-104)');
       return { cases: 5 };

@@ -72,14 +72,11 @@ export const HOSTILE_KINDS: readonly HostileKind[] = [
     ],
   },
   {
-    slug: 'unsecured', title: 'refuses an unsecured SET (alg none, no signature)', requirements: ['SIG-001'], err: 'invalid_request',
-    rule: 'an unsecured JWT is not a JWS and is refused with invalid_request (SIG-001)',
-    cases: one('alg none and an empty signature', async (r, jti, d) => unsignedSet(goodClaims(r, jti, d), { kid: es(r).kid })),
-  },
-  {
-    slug: 'alg-none-or-hmac', title: 'refuses alg none and HMAC, including HS256 keyed with the transmitter\'s public key', requirements: ['SIG-004'], err: 'invalid_key',
+    slug: 'alg-none-or-hmac', title: 'refuses alg none, signed or not, and HMAC, including HS256 keyed with the transmitter\'s public key', requirements: ['SIG-001', 'SIG-004'], err: 'invalid_key',
     rule: 'a SET with alg none or an HMAC alg is refused with invalid_key whatever its key material (SIG-004)',
     cases: [
+      // SIG-001 lets an unsecured JWT (empty signature) through the encoding step; SIG-004 refuses it.
+      ...one('an unsecured JWT: alg none and an empty signature', async (r, jti, d) => unsignedSet(goodClaims(r, jti, d), { kid: es(r).kid })),
       ...one('alg none with a signature part', async (r, jti, d) => { const { signature } = splitCompact(await signed(r, goodClaims(r, jti, d))); return `${base64url.encode(JSON.stringify({ alg: 'none', kid: es(r).kid, typ: SET_TYP }))}.${base64url.encode(JSON.stringify(goodClaims(r, jti, d)))}.${signature}`; }),
       ...one('HS256 keyed with the transmitter\'s public key', (r, jti, d) => hs256WithPublicKey(goodClaims(r, jti, d), es(r))),
     ],
