@@ -22,9 +22,9 @@ function load(paths: string[], root: string | undefined) {
 }
 
 export function vectorsValidateCommand(paths: string[], flags: { root?: string }, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
-  const { vectors, errors } = load(paths, flags.root);
+  const { vectors, trust, errors } = load(paths, flags.root);
   for (const e of errors) err(`${formatVectorError(e)}\n`);
-  out(`${vectors.length} vector file(s) valid, ${errors.length} problem(s)\n`);
+  out(`${vectors.length + trust.length} vector file(s) valid, ${errors.length} problem(s)\n`);
   return errors.length ? 1 : 0;
 }
 

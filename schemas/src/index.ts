@@ -12,6 +12,7 @@ import {
 import { PdpMetadata } from './decision/discovery.js';
 import { VectorFile, VectorManifest } from './vectors/vector-file.js';
 import { AuthzenInteropFile } from './vectors/authzen-interop.js';
+import { TrustVectorFile } from './vectors/trust-vector.js';
 import { ResultsFile } from './harness/results.js';
 import { ExpectedFailures } from './harness/expected-failures.js';
 import { ZtiConfig } from './harness/config.js';
@@ -33,7 +34,7 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
     'action-search-request': ActionSearchRequest, 'action-search-response': ActionSearchResponse,
     'pdp-metadata': PdpMetadata,
   },
-  vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile },
+  vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile, 'trust-vector': TrustVectorFile },
   signals: {
     // Event payloads (sig-trust): CAEP 1.0, RISC 1.0 and ours, spec/signals.md §2.4.
     ...EVENT_SCHEMA_ENTRIES,
