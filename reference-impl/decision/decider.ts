@@ -22,7 +22,7 @@ export interface Rendered {
   tail: string;
   /** When the decision stops being reusable (ms since the epoch). */
   expiresAt: number;
-  /** The serialized `"trust":{...}` member of this answer, and the signal view's version it reflects (TRU-060, TRU-061). */
+  /** The `"trust":{...}` member spliced into tail, and the signal view's version it reflects (TRU-060, TRU-061). */
   trust?: string;
   signalsVersion?: number;
 }
@@ -63,12 +63,12 @@ export class Decider {
     const hit = this.cache.get(key, now);
     if (hit) {
       this.cacheHits++;
-      return t ? { ...hit, trust: t.member, signalsVersion: this.trust!.version } : hit;
+      return t ? this.trust!.render(hit, t) : hit;
     }
     const verdict = this.engine.run(q);
     const rendered = render(verdict, now);
     this.cache.set(key, rendered, verdict.holdS * 1000, now);
-    return t ? { ...rendered, trust: t.member, signalsVersion: this.trust!.version } : rendered;
+    return t ? this.trust!.render(rendered, t) : rendered;
   }
 
   /** The fast path of a single evaluation: a body byte-identical to one answered before. */
@@ -90,7 +90,7 @@ export class Decider {
 
   /** The response body (AuthZEN decision with context.zti) with a fresh decision_id. */
   json(r: Rendered): string {
-    return r.trust === undefined ? r.head + this.nextId() + r.tail : `${r.head}${this.nextId()}",${r.trust}${r.tail.slice(1)}`;
+    return r.head + this.nextId() + r.tail;
   }
 }
 
