@@ -57,9 +57,9 @@ export function vectorsValidateCommand(paths: string[], flags: { root?: string }
     if ('error' in r) { err(`${r.error}\n`); problems++; } else out(`${file}: an AuthZEN interop vector file, ${r.cases} case(s), valid\n`);
   }
   if (interop.length && !rest.length) return problems ? 1 : 0;
-  const { vectors, errors } = load(rest, flags.root);
+  const { vectors, trust, errors } = load(rest, flags.root);
   for (const e of errors) err(`${formatVectorError(e)}\n`);
-  out(`${vectors.length} vector file(s) valid, ${errors.length} problem(s)\n`);
+  out(`${vectors.length + trust.length} vector file(s) valid, ${errors.length} problem(s)\n`);
   return errors.length || problems ? 1 : 0;
 }
 

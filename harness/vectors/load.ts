@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFORMANCE_CLASSES } from '../../schemas/decision.js';
 import { VectorFile } from '../../schemas/src/vectors/vector-file.js';
+import { TrustVectorFile } from '../../schemas/src/vectors/trust-vector.js';
 import { readJsonFile, schemaProblem } from './json-file.js';
 import { parseRequirements, type Requirement } from '../gen/spec-requirements.js';
 import type { VectorError } from './vector-error.js';
@@ -28,9 +29,18 @@ export interface LoadedVector {
   keyword: 'MUST' | 'SHOULD' | 'MAY';
 }
 
-export interface LoadResult { vectors: LoadedVector[]; errors: VectorError[] }
+/** A trust vector (spec/trust.md §2b.9): signals and expected trust, run by trust oracles rather than replayed as HTTP. */
+export interface LoadedTrustVector {
+  file: string;
+  relPath: string;
+  vector: TrustVectorFile;
+  keyword: 'MUST' | 'SHOULD' | 'MAY';
+}
+
+export interface LoadResult { vectors: LoadedVector[]; errors: VectorError[]; trust: LoadedTrustVector[] }
 
 const SCHEMA_FILE = 'schemas/json/vectors/vector-file.schema.json';
+const TRUST_SCHEMA_FILE = 'schemas/json/vectors/trust-vector.schema.json';
 /** Names skipped while walking a directory: the generated index and the fixtures' own data. */
 const SKIP_FILES = new Set(['manifest.json']);
 const SKIP_DIRS = new Set(['fixtures', 'node_modules']);
@@ -44,28 +54,36 @@ export function loadVectorFiles(paths: readonly string[], opts: LoadOptions): Lo
   const requirements = new Map(parseRequirements(specDir).map((r) => [r.id, r]));
   const fixtures = listFixtures(fixturesDir);
   const vectors: LoadedVector[] = [];
+  const trust: LoadedTrustVector[] = [];
   const errors: VectorError[] = [];
   const seen = new Set<string>();
   for (const file of paths.flatMap((p) => expand(path.resolve(p)))) {
     if (seen.has(file)) continue;
     seen.add(file);
     const found = loadOne(file, { root, requirements, fixtures, fixturesDir });
-    if ('vector' in found) vectors.push(found);
+    if ('trust' in found) trust.push(found.trust);
+    else if ('vector' in found) vectors.push(found);
     else errors.push(...found.errors);
   }
-  vectors.sort((a, b) => (a.vector.id < b.vector.id ? -1 : a.vector.id > b.vector.id ? 1 : 0));
-  return { vectors, errors };
+  const byId = (a: { vector: { id: string } }, b: { vector: { id: string } }) => (a.vector.id < b.vector.id ? -1 : a.vector.id > b.vector.id ? 1 : 0);
+  vectors.sort(byId);
+  trust.sort(byId);
+  return { vectors, errors, trust };
 }
 
 interface Known { root: string; requirements: Map<string, Requirement>; fixtures: Set<string>; fixturesDir: string }
 
-function loadOne(file: string, known: Known): LoadedVector | { errors: VectorError[] } {
+function loadOne(file: string, known: Known): LoadedVector | { trust: LoadedTrustVector } | { errors: VectorError[] } {
   const shown = display(file);
   const read = readJsonFile(file, shown);
   if (!read.ok) return { errors: [read.error] };
-  const invalid = schemaProblem(VectorFile.$id!, read.value, shown, SCHEMA_FILE);
+  // A trust vector says so with "kind": "trust" (TRU-080); every other file is a VectorFile.
+  const isTrust = typeof read.value === 'object' && read.value !== null && (read.value as { kind?: unknown }).kind === 'trust';
+  const invalid = isTrust
+    ? schemaProblem(TrustVectorFile.$id!, read.value, shown, TRUST_SCHEMA_FILE)
+    : schemaProblem(VectorFile.$id!, read.value, shown, SCHEMA_FILE);
   if (invalid) return { errors: [invalid] };
-  const vector = read.value as VectorFile;
+  const vector = read.value as VectorFile | TrustVectorFile;
   const errors: VectorError[] = [];
   const err = (code: VectorError['code'], pointer: string, message: string, fix: string) => errors.push({ code, file: shown, pointer, message, fix });
 
@@ -94,12 +112,13 @@ function loadOne(file: string, known: Known): LoadedVector | { errors: VectorErr
   vector.classes.forEach((c, i) => {
     if (!(CONFORMANCE_CLASSES as readonly string[]).includes(c)) err('unknown_class', `/classes/${i}`, `"${c}" is not a conformance class of spec/conformance.md 5.1`, `use one of ${CONFORMANCE_CLASSES.join(', ')}`);
   });
-  vector.steps.forEach((s, i) => {
+  if ('steps' in vector) vector.steps.forEach((s, i) => {
     if (s.request.body !== undefined && s.request.body_base64 !== undefined) err('ambiguous_body', `/steps/${i}/request`, 'the request gives both "body" and "body_base64"', 'keep "body" for a JSON body, or "body_base64" for raw bytes, not both');
   });
   const keywords = new Set(vector.requirements.map((id) => known.requirements.get(id)?.keyword));
   const keyword = keywords.has('MUST') ? 'MUST' : keywords.has('SHOULD') ? 'SHOULD' : 'MAY';
-  return errors.length > 0 ? { errors } : { file, relPath, vector, keyword };
+  if (errors.length > 0) return { errors };
+  return 'steps' in vector ? { file, relPath, vector, keyword } : { trust: { file, relPath, vector, keyword } };
 }
 
 function expand(p: string): string[] {

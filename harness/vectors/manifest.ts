@@ -10,11 +10,12 @@ const validManifest = validatorFor(VectorManifest);
 
 /** The manifest of `vectorsRoot` as {'vectors/manifest.json': content}; throws VectorFileError when a vector is invalid. */
 export function generateManifest(vectorsRoot: string, opts: Omit<LoadOptions, 'root'> = {}): Map<string, string> {
-  const { vectors, errors } = loadVectorFiles([vectorsRoot], { ...opts, root: vectorsRoot });
+  const { vectors: http, trust, errors } = loadVectorFiles([vectorsRoot], { ...opts, root: vectorsRoot });
+  // Request/response and trust vectors are indexed alike, by id.
+  const vectors = [...http, ...trust].sort((a, b) => (a.vector.id < b.vector.id ? -1 : a.vector.id > b.vector.id ? 1 : 0));
   if (errors.length > 0) throw new VectorFileError(errors);
   const manifest: VectorManifest = {
     zti_vectors: VECTOR_FORMAT_VERSION,
-    // loadVectorFiles sorts by id.
     vectors: vectors.map(({ relPath, vector: v }) => ({
       id: v.id, file: relPath, family: v.family, title: v.title,
       classes: [...v.classes], requirements: [...v.requirements], fixture: v.fixture,

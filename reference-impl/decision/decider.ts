@@ -22,7 +22,7 @@ export interface Rendered {
   tail: string;
   /** When the decision stops being reusable (ms since the epoch). */
   expiresAt: number;
-  /** The serialized `"trust":{...}` member of this answer, and the signal view's version it reflects (TRU-060, TRU-061). */
+  /** The `"trust":{...}` member spliced into tail, and the signal view's version it reflects (TRU-060, TRU-061). */
   trust?: string;
   signalsVersion?: number;
 }
@@ -116,7 +116,7 @@ export class Decider {
       }
       memo?.set(key, rendered);
     }
-    const out = t ? { ...rendered, trust: t.member, signalsVersion: this.trust!.version } : rendered;
+    const out = t ? this.trust!.render(rendered, t) : rendered;
     this.onDecision?.(input, out, now);
     return out;
   }
@@ -141,10 +141,9 @@ export class Decider {
   /** The response body (AuthZEN decision with context.zti) with a fresh decision_id. */
   json(r: Rendered): string {
     const position = this.position?.();
-    if (r.trust === undefined && position === undefined) return r.head + this.nextId() + r.tail;
+    if (position === undefined) return r.head + this.nextId() + r.tail;
     // SIG-183: the position of the signal log this answer reflects, for the PEP to present later.
-    const extra = `${r.trust === undefined ? '' : `,${r.trust}`}${position === undefined ? '' : `,"consistency":"${position}"`}`;
-    return `${r.head}${this.nextId()}"${extra}${r.tail.slice(1)}`;
+    return `${r.head}${this.nextId()}","consistency":"${position}"${r.tail.slice(1)}`;
   }
 }
 

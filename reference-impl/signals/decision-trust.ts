@@ -23,11 +23,16 @@ export interface DecisionTrustValue {
 
 const MAX_SHARED = 1024;
 
+/** The parts of a rendered decision this module touches (decider.ts's Rendered). */
+interface RenderedLike { tail: string; trust?: string; signalsVersion?: number }
+
 export class DecisionTrust {
   /** Per request context object: the same object with zti_trust set, for the last trust seen with it. */
   private readonly contexts = new WeakMap<object, { key: string; context: Record<string, unknown> }>();
   /** Contexts for requests without one, by trust: few distinct values. */
   private readonly bare = new Map<string, Record<string, unknown>>();
+  /** Per cached decision: the copy that carries the trust last reported with it. */
+  private readonly rendered = new WeakMap<object, RenderedLike>();
 
   constructor(readonly view: SignalView) {}
 
@@ -46,6 +51,20 @@ export class DecisionTrust {
   }
 
   private empty: DecisionTrustValue | undefined;
+
+  /**
+   * A cached decision with `"trust":{...}` spliced into context.zti after decision_id (its
+   * tail starts with the quote that closes decision_id). The same decision with the same
+   * trust gives the same copy, so a hot cached request allocates nothing here.
+   */
+  render<R extends RenderedLike>(r: R, t: DecisionTrustValue): R {
+    const version = this.view.version;
+    const memo = this.rendered.get(r) as R | undefined;
+    if (memo?.trust === t.member && memo.signalsVersion === version) return memo;
+    const out: R = { ...r, tail: `",${t.member}${r.tail.slice(1)}`, trust: t.member, signalsVersion: version };
+    this.rendered.set(r, out);
+    return out;
+  }
 
   /**
    * The request with context.zti_trust set (a new object; the request is never mutated). The

@@ -4,6 +4,9 @@ import type { HeldSignal, TrustScope } from './held-signal.js';
 import type { SignalView } from './signal-view.js';
 import { SCOPE_KINDS, scopeOf } from './trust-scope.js';
 
+/** Returned when nothing is held; callers never mutate what heldFor returns. */
+const NONE: HeldSignal[] = [];
+
 export class MemorySignalView implements SignalView {
   #version = 0;
   readonly #byKey = new Map<string, HeldSignal[]>();
@@ -30,7 +33,7 @@ export class MemorySignalView implements SignalView {
   }
 
   heldFor(scope: TrustScope): HeldSignal[] {
-    if (this.#version === 0) return [];
+    if (this.#version === 0) return NONE;
     const out = new Set<HeldSignal>();
     for (const kind of SCOPE_KINDS) {
       const k = scope[kind];

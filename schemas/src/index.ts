@@ -12,6 +12,7 @@ import {
 import { PdpMetadata } from './decision/discovery.js';
 import { VectorFile, VectorManifest } from './vectors/vector-file.js';
 import { AuthzenInteropFile } from './vectors/authzen-interop.js';
+import { TrustVectorFile } from './vectors/trust-vector.js';
 import { ResultsFile } from './harness/results.js';
 import { ExpectedFailures } from './harness/expected-failures.js';
 import { ZtiConfig } from './harness/config.js';
@@ -55,7 +56,7 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
     'verification-request': VerificationRequest, 'verification-event': VerificationEvent, 'stream-updated-event': StreamUpdatedEvent,
     'poll-request': PollRequest, 'poll-response': PollResponse,
   },
-  vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile },
+  vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile, 'trust-vector': TrustVectorFile },
   harness: { 'results': ResultsFile, 'expected-failures': ExpectedFailures, 'config': ZtiConfig, 'transcript': TranscriptEntry },
 };
 

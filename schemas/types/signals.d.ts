@@ -1186,7 +1186,7 @@ export interface ZtiThreatIndicator {
   [k: string]: unknown;
 }
 /**
- * Ours, emitted by the PE as a transmitter: the trust of the scope named by sub_id changed because of the signal cause_jti (SIG-063). As input it has no trust effect (SIG-057).
+ * Ours, emitted by the PE as a transmitter (SIG-063, SIG-153): the trust of the scope named by sub_id changed, from previous to current, as a decision's context.zti.trust reports it (spec/trust.md). As input it has no trust effect (SIG-057).
  */
 export interface ZtiTrustChange {
   /**
@@ -1217,14 +1217,39 @@ export interface ZtiTrustChange {
      */
     [k: string]: string;
   };
-  previous_score: number;
-  previous_level: "none" | "low" | "medium" | "high";
-  current_score: number;
-  current_level: "none" | "low" | "medium" | "high";
   /**
-   * The jti of the signal whose arrival changed the trust.
+   * The trust before the change.
    */
-  cause_jti: string;
+  previous: {
+    score: number;
+    level: "none" | "low" | "medium" | "high";
+    [k: string]: unknown;
+  };
+  /**
+   * The trust now.
+   */
+  current: {
+    score: number;
+    level: "none" | "low" | "medium" | "high";
+    /**
+     * The counted signals by jti (TRU-054).
+     */
+    factors?: {
+      jti: string;
+      signal: string;
+      effect: number;
+      [k: string]: unknown;
+    }[];
+    [k: string]: unknown;
+  };
+  /**
+   * The level the live session or grant needed (spec/signals.md §2.7).
+   */
+  required_level?: "none" | "low" | "medium" | "high";
+  /**
+   * The jti of the signal whose arrival changed the trust, when one did.
+   */
+  cause_jti?: string;
   [k: string]: unknown;
 }
 /**

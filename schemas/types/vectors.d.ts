@@ -4,6 +4,7 @@ export interface VectorsMessages {
   VectorFile?: VectorFile;
   VectorManifest?: VectorManifest;
   AuthzenInteropFile?: AuthzenInteropFile;
+  TrustVectorFile?: TrustVectorFile;
 }
 /**
  * One test vector: requests to send and what a conformant target answers.
@@ -202,4 +203,107 @@ export interface AuthzenInteropSearchExpected1 {
     [k: string]: unknown;
   }[];
   [k: string]: unknown;
+}
+/**
+ * A trust vector: signals in arrival order and, at given times and request scopes, the exact trust (score, level, factors) of spec/trust.md.
+ */
+export interface TrustVectorFile {
+  zti_vectors: "1.0";
+  /**
+   * Tells a trust vector from a request/response vector (VectorFile).
+   */
+  kind: "trust";
+  /**
+   * Stable identifier, also the file path under vectors/ without .json.
+   */
+  id: string;
+  title: string;
+  description?: string;
+  family: "signals";
+  /**
+   * @minItems 1
+   */
+  classes: [string, ...string[]];
+  /**
+   * @minItems 1
+   */
+  requirements: [string, ...string[]];
+  /**
+   * Trust does not depend on a policy fixture.
+   */
+  fixture: null;
+  /**
+   * The signals, in arrival order; every checkpoint sees all of them (TRU-001).
+   */
+  signals: TrustVectorSignal[];
+  /**
+   * @minItems 1
+   */
+  checkpoints: [TrustVectorCheckpoint, ...TrustVectorCheckpoint[]];
+}
+export interface TrustVectorSignal {
+  /**
+   * The SET jti.
+   */
+  jti: string;
+  /**
+   * The SET iss.
+   */
+  iss: string;
+  /**
+   * The SET iat, seconds since the epoch.
+   */
+  iat: number;
+  /**
+   * The one event type URI of the SET (spec/signals.md §2.4).
+   */
+  event_type: string;
+  /**
+   * The event payload: the value of events[event_type].
+   */
+  event: {
+    [k: string]: unknown;
+  };
+  /**
+   * The SET sub_id (RFC 9493 or SSF complex).
+   */
+  sub_id: {
+    [k: string]: unknown;
+  };
+}
+export interface TrustVectorCheckpoint {
+  name?: string;
+  /**
+   * The evaluation time, seconds since the epoch.
+   */
+  at: number;
+  /**
+   * The members of an AuthZEN request that decide its scope (TRU-012); action and resource are the tester's choice.
+   */
+  request: {
+    subject: {
+      type: string;
+      id: string;
+    };
+    context?: {
+      device?: {
+        id: string;
+      };
+      session?: {
+        id: string;
+      };
+    };
+  };
+  expect: {
+    score: number;
+    level: "none" | "low" | "medium" | "high";
+    /**
+     * Exactly these, in this order (TRU-054).
+     */
+    factors: {
+      jti: string;
+      signal: string;
+      effect: number;
+    }[];
+  };
 }

@@ -70,15 +70,26 @@ export const ZtiThreatIndicator = eventSchema('zti-threat-indicator', 'ZtiThreat
 
 const Level = Type.Union(TRUST_LEVELS.map((l) => Type.Literal(l)));
 const Score = Type.Integer({ minimum: 0, maximum: 100 });
+const Factor = Type.Object({
+  jti: Type.String(), signal: Type.String(), effect: Type.Integer({ minimum: -100, maximum: 100 }),
+}, { additionalProperties: true });
 
 export const ZtiTrustChange = eventSchema('zti-trust-change', 'ZtiTrustChange',
-  'Ours, emitted by the PE as a transmitter: the trust of the scope named by sub_id changed because of the signal cause_jti (SIG-063). As input it has no trust effect (SIG-057).',
+  'Ours, emitted by the PE as a transmitter (SIG-063, SIG-153): the trust of the scope named by sub_id changed, from previous to current, as a decision\'s context.zti.trust reports it (spec/trust.md). As input it has no trust effect (SIG-057).',
   {
-    previous_score: Score, previous_level: Level,
-    current_score: Score, current_level: Level,
-    cause_jti: Type.String({ minLength: 1, maxLength: 256, description: 'The jti of the signal whose arrival changed the trust.' }),
+    previous: Type.Object({ score: Score, level: Level }, { additionalProperties: true, description: 'The trust before the change.' }),
+    current: Type.Object({
+      score: Score, level: Level,
+      factors: Type.Optional(Type.Array(Factor, { description: 'The counted signals by jti (TRU-054).' })),
+    }, { additionalProperties: true, description: 'The trust now.' }),
+    required_level: Type.Optional(Type.Union(TRUST_LEVELS.map((l) => Type.Literal(l)), { description: 'The level the live session or grant needed (spec/signals.md §2.7).' })),
+    cause_jti: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'The jti of the signal whose arrival changed the trust, when one did.' })),
   },
-  [{ previous_score: 70, previous_level: 'medium', current_score: 20, current_level: 'none', cause_jti: 'd-4f1c', event_timestamp: 1800000100 }]);
+  [{
+    event_timestamp: 1800000100, previous: { score: 70, level: 'medium' },
+    current: { score: 20, level: 'none', factors: [{ jti: 'd-4f1c', signal: 'device-compliance-change', effect: -40 }] },
+    required_level: 'medium', cause_jti: 'd-4f1c',
+  }]);
 
 export const ZTI_PAYLOADS = {
   'attestation-result': ZtiAttestationResult,

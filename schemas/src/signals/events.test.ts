@@ -86,7 +86,10 @@ describe('event payload schemas (spec/signals.md §2.4)', () => {
 
   it('accepts a private indicator type and refuses a trust-change with a score above 100 (SIG-062, SIG-063)', () => {
     expect(valid(ztiEvent('threat-indicator'), { indicator_type: 'x-ja3', indicator_value: 'abc', severity: 'critical', expires_at: 1 })).toBe(true);
-    expect(valid(ztiEvent('trust-change'), { previous_score: 70, previous_level: 'medium', current_score: 101, current_level: 'high', cause_jti: 'j' })).toBe(false);
-    expect(valid(ztiEvent('trust-change'), { previous_score: 70, previous_level: 'medium', current_score: 20, current_level: 'none' })).toBe(false);
+    expect(valid(ztiEvent('trust-change'), { previous: { score: 70, level: 'medium' }, current: { score: 101, level: 'high' }, cause_jti: 'j' })).toBe(false);
+    expect(valid(ztiEvent('trust-change'), { previous: { score: 70, level: 'medium' } })).toBe(false);
+    expect(valid(ztiEvent('trust-change'), { previous: { score: 70, level: 'medium' }, current: { score: 20, level: 'none', factors: [{ jti: 'j' }] } })).toBe(false);
+    // The payload live-sessions.ts (sig-transmitter) sends:
+    expect(valid(ztiEvent('trust-change'), { event_timestamp: 1800000000, previous: { score: 70, level: 'medium' }, current: { score: 20, level: 'none', factors: [] }, required_level: 'medium' })).toBe(true);
   });
 });
