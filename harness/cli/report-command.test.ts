@@ -82,7 +82,7 @@ describe('zti report merge', () => {
     const md = fs.readFileSync(markdown, 'utf8');
     expect(md).toContain(`| check | requirements | reference | ${broken.target.url} |`);
     expect(md).toContain('| decision/zt/request-id-echo | DEC-011 (MUST) | ✓ | ✗ |');
-    expect(md).toContain('| decision/core/valid-requests-decided | DEC-001, DEC-002, DEC-009 (MUST) | ✓ | ✓ |');
+    expect(md).toContain('| decision/core/valid-requests-decided | DEC-001, DEC-002, DEC-009, DEC-014 (MUST) | ✓ | ✓ |');
     expect(md).toMatch(/\| scenario\/\S+ \| [^|]+ \| ✓ \| — \|/);
     expect(md).toContain(`| **totals** | | ${refTotals} | ${brokenTotals} |`);
 
