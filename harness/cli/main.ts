@@ -80,7 +80,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   vectors.command('replay')
     .description('run vector files against a target')
     .argument('<paths...>', 'files or directories')
-    .option('--target <url>', 'base URL of the endpoint (or "target" in the config file)')
+    .option('--target <url>', 'base URL of the endpoint (or "target" in the config file; default: the embedded reference PE, loaded with the fixture the vectors name)')
     .option('--auth-header <header>', 'header that authenticates (prefer $ZTI_AUTH_HEADER / $ZTI_TOKEN)')
     .option('--root <dir>', 'the vectors root that ids are relative to')
     .action(async (paths: string[], flags: Parameters<typeof vectorsReplayCommand>[1]) => exit(await vectorsReplayCommand(paths, flags)));

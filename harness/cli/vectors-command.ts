@@ -41,15 +41,34 @@ async function targetAccess(flags: AccessFlags, target: string | undefined) {
 
 export async function vectorsReplayCommand(paths: string[], flags: AccessFlags & { target?: string; root?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const access = await targetAccess(flags, flags.target);
-  if (access.url === undefined) throw new UsageError('zti vectors replay needs --target URL (or "target" in zti.config.json)');
   const { vectors, errors } = load(paths, flags.root);
   if (errors.length) {
     for (const e of errors) out(`${formatVectorError(e)}\n`);
     return 2;
   }
+  // Without --target, like zti test: the embedded reference PE, loaded with the fixture the vectors name (issue 14 §8).
+  let { url, auth } = access;
+  let stop: (() => Promise<void>) | undefined;
+  let shown = url ?? '';
+  if (url === undefined) {
+    const named = [...new Set(vectors.map((v) => v.vector.fixture).filter((f): f is string => typeof f === 'string'))];
+    if (named.length > 1) throw new UsageError(`these vectors need different fixtures (${named.join(', ')}); replay them separately, or give --target`);
+    const fixture = named[0] ?? 'zt-default';
+    const { startReferencePe } = await import('../../reference-impl/server.js');
+    const pe = await startReferencePe({ port: 0, fixture, logger: false });
+    ({ url } = pe);
+    auth = ['authorization', `Bearer ${pe.tokens[0]!}`];
+    shown = `${pe.url} (embedded reference PE, fixture ${fixture})`;
+    stop = () => pe.close();
+  }
   const reporter = consoleReporter(out);
-  reporter.start({ target: access.url, seed: 0, runs: 1 });
-  const { report } = await replayVectors(vectors, access.url, access.auth, { toolVersion: VERSION, ...(access.tls ? { tls: access.tls } : {}), onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r) });
+  reporter.start({ target: shown, seed: 0, runs: 1 });
+  let report;
+  try {
+    ({ report } = await replayVectors(vectors, url, auth, { toolVersion: VERSION, ...(access.tls && !stop ? { tls: access.tls } : {}), onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r) }));
+  } finally {
+    await stop?.();
+  }
   if (!report) {
     out('no vectors to replay\n');
     return 2;
