@@ -77,9 +77,18 @@ export async function runGen(check: boolean, root = REPO_ROOT): Promise<number> 
     return 0;
   }
   const files = await generateAll(root);
-  for (const dir of GENERATED_DIRS) for (const f of listFiles(path.join(root, dir))) if (!files.has(path.relative(root, f))) fs.rmSync(f);
+  // Say which files changed (issue 14 §14), so a schema edit shows what it reaches.
+  const changed = [...files].filter(([rel, content]) => { const f = path.join(root, rel); return !fs.existsSync(f) || fs.readFileSync(f, 'utf8') !== content; }).map(([rel]) => rel).sort();
+  const removed: string[] = [];
+  for (const dir of GENERATED_DIRS) {
+    for (const f of listFiles(path.join(root, dir))) {
+      if (files.has(path.relative(root, f))) continue;
+      removed.push(path.relative(root, f));
+      fs.rmSync(f);
+    }
+  }
   writeFiles(root, files);
-  process.stdout.write(`gen: wrote ${files.size} files\n`);
+  process.stdout.write(`gen: wrote ${files.size} files, ${changed.length} changed${changed.length ? `:\n${changed.map((f) => `  ${f}\n`).join('')}` : '\n'}${removed.length ? `removed ${removed.length} stale:\n${removed.map((f) => `  ${f}\n`).join('')}` : ''}`);
   return 0;
 }
 
