@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsFile } from '../../schemas/src/harness/results.js';
 import { validatorFor } from '../../schemas/validators.js';
-import { PACKAGE_ROOT, VERSION } from './paths.js';
+import { PACKAGE_ROOT, VERSION } from '../base/paths.js';
 
 const validResults = validatorFor(ResultsFile);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-dist-'));

@@ -4,8 +4,8 @@ import { testCommand } from './test-command.js';
 import { serveCommand } from './serve-command.js';
 import { vectorsValidateCommand, vectorsReplayCommand, vectorsRecordCommand, type VectorsRecordFlags } from './vectors-command.js';
 import { reportHtmlCommand, reportMergeCommand } from './report-command.js';
-import { VERSION } from './paths.js';
-import { UsageError } from './usage-error.js';
+import { VERSION } from '../base/paths.js';
+import { UsageError } from '../base/usage-error.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 

@@ -10,7 +10,7 @@ import { dropsHeader } from '../test-support/broken-target.js';
 import { testThroughBreakage } from '../test-support/run-checks.js';
 import { loadResults, reportHtmlCommand, reportMergeCommand } from './report-command.js';
 import { testCommand } from './test-command.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-report-'));
 const quiet = () => {};

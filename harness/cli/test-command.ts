@@ -12,15 +12,15 @@ import { applyBaseline, baselineExitCode, loadBaseline } from '../engine/baselin
 import { consoleReporter, printBaseline } from '../reporters/console.js';
 import { toJUnit } from '../reporters/junit.js';
 import { loadVectorFiles } from '../vectors/load.js';
-import { formatVectorError } from '../vectors/vector-error.js';
+import { formatVectorError } from '../base/vector-error.js';
 import { scenarioChecks } from '../vectors/scenario-checks.js';
 import { authzenInteropChecks } from '../vectors/authzen-interop.js';
 import { shrunkVector, vectorFilePath } from '../vectors/record.js';
 import { resolveAuth } from './auth.js';
 import { configAuth, findConfig, loadConfig, resolveClassTargets, resolveTls, type LoadedConfig } from './config.js';
 import type { AuthHeader } from '../engine/http-client.js';
-import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
-import { UsageError } from './usage-error.js';
+import { SPEC_DIR, VECTORS_DIR, VERSION } from '../base/paths.js';
+import { UsageError } from '../base/usage-error.js';
 import { curlAuth } from './curl-credential.js';
 import { parseReplayToken, type ReplayToken } from '../engine/replay-token.js';
 import { nearestIds, unmatchedPatterns } from '../engine/glob.js';
@@ -28,7 +28,7 @@ import { invokedAs, shellWord } from './invocation.js';
 import { TranscriptCollector, transcriptFile } from '../reporters/transcript.js';
 import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 import { toHtml } from '../reporters/html.js';
-import { parseRequirements } from '../gen/spec-requirements.js';
+import { parseRequirements } from '../base/spec-requirements.js';
 import { formatProfileTable, gradeProfile, listProfile, prerequisiteNotes, profileExitCode, resolveProfile } from './profile.js';
 
 export interface TestFlags {

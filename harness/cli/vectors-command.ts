@@ -4,15 +4,15 @@ import * as path from 'node:path';
 import { CHECKS } from '../checks/index.js';
 import { VectorRecorder } from '../vectors/recorder.js';
 import { vectorFilePath } from '../vectors/record.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 import { parseClasses, resolveTestAuth } from './test-command.js';
 import { loadVectorFiles } from '../vectors/load.js';
-import { formatVectorError } from '../vectors/vector-error.js';
+import { formatVectorError } from '../base/vector-error.js';
 import { replayVectors } from '../vectors/replay.js';
 import { exitCode, runChecks } from '../engine/runner.js';
 import { consoleReporter } from '../reporters/console.js';
 import { findConfig, loadConfig, resolveTls, type TlsFlags } from './config.js';
-import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
+import { SPEC_DIR, VECTORS_DIR, VERSION } from '../base/paths.js';
 
 function load(paths: string[], root: string | undefined) {
   const named = paths.length ? paths : [VECTORS_DIR];

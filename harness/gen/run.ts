@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { generateSchemaArtefacts } from '../../schemas/gen.js';
 import { PROVING_CHECKS } from '../checks/index.js';
 import { generateRequirementsTable } from './requirements.js';
-import { parseRequirements } from './spec-requirements.js';
+import { parseRequirements } from '../base/spec-requirements.js';
 import { generateManifest } from '../vectors/manifest.js';
-import { PACKAGE_ROOT } from '../cli/paths.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
 
 /** The package root, from the sources and from dist/ alike. */
 export const REPO_ROOT = PACKAGE_ROOT;

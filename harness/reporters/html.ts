@@ -4,7 +4,7 @@
 // recorded requests are redacted, and a Content-Security-Policy forbids scripts and network
 // loads in case an escape is ever missed.
 import type { CheckResult, ResultsFile, Verdict } from '../../schemas/src/harness/results.js';
-import type { Requirement } from '../gen/spec-requirements.js';
+import type { Requirement } from '../base/spec-requirements.js';
 import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 
 export type RequirementText = Pick<Requirement, 'keyword' | 'text' | 'file' | 'line'>;

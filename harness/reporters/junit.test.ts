@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../schemas/src/harness/results.js';
-import { PACKAGE_ROOT } from '../cli/paths.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
 import { testCommand } from '../cli/test-command.js';
 import { dropsHeader } from '../test-support/broken-target.js';
 import { testThroughBreakage } from '../test-support/run-checks.js';

@@ -8,8 +8,8 @@ import { isObject } from '../checks/lib/expect.js';
 import type { Check } from '../engine/check.js';
 import { CheckFailure } from '../engine/failure.js';
 import { compare } from './execute.js';
-import { readJsonFile, schemaProblem } from './json-file.js';
-import { VectorFileError } from './vector-error.js';
+import { readJsonFile, schemaProblem } from '../base/json-file.js';
+import { VectorFileError } from '../base/vector-error.js';
 
 const SCHEMA_FILE = 'schemas/json/vectors/authzen-interop.schema.json';
 
