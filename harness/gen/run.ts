@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { generateSchemaArtefacts } from '../../schemas/gen.js';
 import { PROVING_CHECKS } from '../checks/index.js';
 import { generateRequirementsTable } from './requirements.js';
+import { authzenCompatProblems } from './authzen-compat.js';
 import { parseRequirements } from '../base/spec-requirements.js';
 import { generateManifest } from '../vectors/manifest.js';
 import { PACKAGE_ROOT } from '../base/paths.js';
@@ -68,6 +69,11 @@ export async function checkGenerated(root = REPO_ROOT): Promise<string> {
 
 export async function runGen(check: boolean, root = REPO_ROOT): Promise<number> {
   if (check) {
+    const refused = authzenCompatProblems();
+    if (refused.length) {
+      process.stderr.write(`${refused.map((r) => `gen:check: ${r}`).join('\n')}\n`);
+      return 1;
+    }
     const drift = await checkGenerated(root);
     if (drift) {
       process.stderr.write(`${drift}\n\ngen:check: generated files differ from schemas/src, spec/ or vectors/. Run \`npm run gen\` and commit the result; never edit generated files by hand.\n`);
