@@ -1,7 +1,7 @@
 // Generates spec/generated/requirements.md: every requirement with its keyword, class,
 // schema and the checks that prove it.
 import type { Check } from '../engine/check.js';
-import type { Requirement } from './spec-requirements.js';
+import type { Requirement } from '../base/spec-requirements.js';
 
 /** Requirements proven by the repository's own tests rather than by a check against a target. */
 export const PROVEN_BY_TESTS: Record<string, string> = {
