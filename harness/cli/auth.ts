@@ -1,7 +1,7 @@
 // How the harness authenticates to a target. Secrets come from the environment so they
 // never show in a process list or a shell history: ZTI_AUTH_HEADER ("Name: value") or
 // ZTI_TOKEN (a bearer token). --auth-header exists for non-secret headers and local use.
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 
 export function resolveAuth(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): [string, string] | undefined {
   const raw = flag ?? env.ZTI_AUTH_HEADER;

@@ -12,7 +12,7 @@ import { CHECKS } from '../checks/index.js';
 import { dropsHeader, startBrokenTarget, type BrokenTarget, type ProxyRequest } from '../test-support/broken-target.js';
 import { testCommand } from './test-command.js';
 import { vectorsReplayCommand, vectorsValidateCommand } from './vectors-command.js';
-import { PACKAGE_ROOT } from './paths.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
 
 const validResults = validatorFor(ResultsFile);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-cli-'));

@@ -11,7 +11,7 @@ import type { ResultsFile } from '../../schemas/src/harness/results.js';
 import { clientCredentials, findConfig, loadConfig } from './config.js';
 import { stripJsonc } from './jsonc.js';
 import { resolveTestAuth, testCommand } from './test-command.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 import { withEnv } from '../test-support/env.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-config-'));

@@ -11,10 +11,10 @@ import { validatorFor } from '../../schemas/validators.js';
 import type { AuthHeader, TlsClientOptions } from '../engine/http-client.js';
 import type { TargetSpec } from '../engine/target.js';
 import { readPem } from './pem-file.js';
-import { schemaProblem } from '../vectors/json-file.js';
-import { formatVectorError } from '../vectors/vector-error.js';
+import { schemaProblem } from '../base/json-file.js';
+import { formatVectorError } from '../base/vector-error.js';
 import { stripJsonc } from './jsonc.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 import { refuseUrlCredentials } from './target-url.js';
 import { DEFAULT_MAX_BODY_BYTES, readBounded } from '../engine/bounded-body.js';
 

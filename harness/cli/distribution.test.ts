@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsFile } from '../../schemas/src/harness/results.js';
 import { validatorFor } from '../../schemas/validators.js';
-import { PACKAGE_ROOT, VERSION } from './paths.js';
+import { PACKAGE_ROOT, VERSION } from '../base/paths.js';
 
 const validResults = validatorFor(ResultsFile);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-dist-'));
@@ -100,8 +100,8 @@ describe('the packed zt-interop, installed from its tarball into an empty projec
     expect(val.status, explain(val)).toBe(0);
   }, 240_000);
 
-  it('`npx zti --version` prints the package version', () => {
-    const r = run('npx', ['--no-install', 'zti', '--version'], appDir, 60_000);
+  it('`npx zt-interop --version`, the name vendors use (issue 14 §11), prints the package version', () => {
+    const r = run('npx', ['--no-install', 'zt-interop', '--version'], appDir, 60_000);
     expect(r.status, explain(r)).toBe(0);
     expect(r.stdout.trim()).toBe(VERSION);
     expect(VERSION).toBe((JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version);

@@ -5,8 +5,8 @@ import { visible } from '../reporters/visible-text.js';
 import { serveCommand } from './serve-command.js';
 import { vectorsValidateCommand, vectorsReplayCommand, vectorsRecordCommand, type VectorsRecordFlags } from './vectors-command.js';
 import { reportHtmlCommand, reportMergeCommand } from './report-command.js';
-import { VERSION } from './paths.js';
-import { UsageError } from './usage-error.js';
+import { VERSION } from '../base/paths.js';
+import { UsageError } from '../base/usage-error.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
@@ -92,7 +92,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   vectors.command('replay')
     .description('run vector files against a target')
     .argument('<paths...>', 'files or directories')
-    .option('--target <url>', 'base URL of the endpoint (or "target" in the config file)')
+    .option('--target <url>', 'base URL of the endpoint (or "target" in the config file; default: the embedded reference PE, loaded with the fixture the vectors name)')
     .option('--auth-header <header>', 'header that authenticates (prefer $ZTI_AUTH_HEADER / $ZTI_TOKEN)')
     .option('--root <dir>', 'the vectors root that ids are relative to')
     .option('--authzen-comparison <how>', 'for an AuthZEN interop vector file: decisions (default) or exact (as the official runners)')

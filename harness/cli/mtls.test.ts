@@ -11,7 +11,7 @@ import type { ResultsFile } from '../../schemas/src/harness/results.js';
 import { serveCommand } from './serve-command.js';
 import { vectorsRecordCommand, vectorsReplayCommand } from './vectors-command.js';
 import { testCommand, type TestFlags } from './test-command.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 import { withEnv } from '../test-support/env.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-mtls-'));

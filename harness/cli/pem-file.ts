@@ -2,7 +2,7 @@
 // UsageError naming who asked for the file (a flag or a config member), the file and the
 // fix; the content of a key is never part of a message.
 import * as fs from 'node:fs';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 
 export type PemKind = 'certificate' | 'private key';
 

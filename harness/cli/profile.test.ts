@@ -14,7 +14,7 @@ import { startBrokenTarget, type Breakage } from '../test-support/broken-target.
 import { withEnv } from '../test-support/env.js';
 import { resolveProfile } from './profile.js';
 import { testCommand, type TestFlags } from './test-command.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-profile-'));
 let n = 0;

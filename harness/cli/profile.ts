@@ -5,7 +5,7 @@ import type { ConformanceClass } from '../../schemas/decision.js';
 import type { CheckResult, ProfileLevel, ProfileResult } from '../../schemas/src/harness/results.js';
 import type { Check } from '../engine/check.js';
 import { AUTHZEN_CERT, type CertProfile } from '../checks/authzen-cert/lib/levels.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 
 export const PROFILES: Readonly<Record<string, CertProfile>> = { [AUTHZEN_CERT.name]: AUTHZEN_CERT };
 

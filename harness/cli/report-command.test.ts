@@ -10,7 +10,7 @@ import { dropsHeader } from '../test-support/broken-target.js';
 import { testThroughBreakage } from '../test-support/run-checks.js';
 import { loadResults, reportHtmlCommand, reportMergeCommand } from './report-command.js';
 import { testCommand } from './test-command.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-report-'));
 const quiet = () => {};
@@ -38,7 +38,7 @@ describe('zti report html', () => {
     expect(said).toBe(`wrote ${out}: ${broken.checks.length} checks, NOT CONFORMANT (${broken.target.url})\n`);
     const html = fs.readFileSync(out, 'utf8');
     expect(html).toContain('<tr id="check-decision_zt_request-id-echo">\n<td class="v v-fail">FAIL</td>');
-    expect(html).toContain('<code>DEC-011</code> (MUST) <span class="req-text">When a request carries an `X-Request-ID` header');
+    expect(html).toContain('<code>DEC-011</code> (MUST) <span class="req-text">When a request carries an <code>X-Request-ID</code> header');
     expect(html).toContain('<details><summary>HTTP exchange: POST ');
     expect(html).not.toMatch(/<script|\s(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
   });
@@ -82,7 +82,7 @@ describe('zti report merge', () => {
     const md = fs.readFileSync(markdown, 'utf8');
     expect(md).toContain(`| check | requirements | reference | ${broken.target.url} |`);
     expect(md).toContain('| decision/zt/request-id-echo | DEC-011 (MUST) | ✓ | ✗ |');
-    expect(md).toContain('| decision/core/valid-requests-decided | DEC-001, DEC-002, DEC-009 (MUST) | ✓ | ✓ |');
+    expect(md).toContain('| decision/core/valid-requests-decided | DEC-001, DEC-002, DEC-009, DEC-014 (MUST) | ✓ | ✓ |');
     expect(md).toMatch(/\| scenario\/\S+ \| [^|]+ \| ✓ \| — \|/);
     expect(md).toContain(`| **totals** | | ${refTotals} | ${brokenTotals} |`);
 

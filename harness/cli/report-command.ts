@@ -6,12 +6,12 @@ import * as path from 'node:path';
 import type { ResultsFile } from '../../schemas/src/harness/results.js';
 import { ResultsFile as ResultsFileSchema } from '../../schemas/src/harness/results.js';
 import { validatorFor } from '../../schemas/validators.js';
-import { parseRequirements } from '../gen/spec-requirements.js';
+import { parseRequirements } from '../base/spec-requirements.js';
 import { overallVerdict, toHtml, type RequirementText } from '../reporters/html.js';
 import { matrixHtml, matrixMarkdown, mergeMatrix, totalsText } from '../reporters/matrix.js';
 import { readTranscript } from '../reporters/transcript.js';
-import { SPEC_DIR, VERSION } from './paths.js';
-import { UsageError } from './usage-error.js';
+import { SPEC_DIR, VERSION } from '../base/paths.js';
+import { UsageError } from '../base/usage-error.js';
 
 const validResults = validatorFor(ResultsFileSchema);
 const WRITE_IT = 'pass the file that "zti test --json FILE" wrote';

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startReferencePe, type PeTlsOptions } from '../../reference-impl/server.js';
 import { readPem } from './pem-file.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 
 export interface ServeFlags {
   port?: string;

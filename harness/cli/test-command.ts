@@ -14,23 +14,24 @@ import { applyBaseline, baselineExitCode, loadBaseline } from '../engine/baselin
 import { consoleReporter, printBaseline } from '../reporters/console.js';
 import { toJUnit } from '../reporters/junit.js';
 import { loadVectorFiles } from '../vectors/load.js';
-import { formatVectorError } from '../vectors/vector-error.js';
+import { formatVectorError } from '../base/vector-error.js';
 import { scenarioChecks } from '../vectors/scenario-checks.js';
 import { INTEROP_COMPARISONS, authzenInteropChecks, type InteropComparison } from '../vectors/authzen-interop.js';
 import { shrunkVector, vectorFilePath } from '../vectors/record.js';
 import { resolveAuth } from './auth.js';
 import { configAuth, findConfig, loadConfig, resolveClassTargets, resolveTls, type LoadedConfig } from './config.js';
 import type { AuthHeader } from '../engine/http-client.js';
-import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
-import { UsageError } from './usage-error.js';
+import { SPEC_DIR, VECTORS_DIR, VERSION } from '../base/paths.js';
+import { UsageError } from '../base/usage-error.js';
 import { refuseUrlCredentials } from './target-url.js';
 import { curlAuth } from './curl-credential.js';
 import { parseReplayToken, type ReplayToken } from '../engine/replay-token.js';
 import { nearestIds, unmatchedPatterns } from '../engine/glob.js';
+import { invokedAs, shellWord } from './invocation.js';
 import { TranscriptCollector, transcriptFile } from '../reporters/transcript.js';
 import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 import { pageEntry, toHtml } from '../reporters/html.js';
-import { parseRequirements } from '../gen/spec-requirements.js';
+import { parseRequirements } from '../base/spec-requirements.js';
 import { formatProfileTable, gradeProfile, listProfile, prerequisiteNotes, profileExitCode, resolveProfile } from './profile.js';
 
 export interface TestFlags {
@@ -147,9 +148,22 @@ export function withConfig(flags: TestFlags, loaded: LoadedConfig | undefined): 
   };
 }
 
-/** The TLS flags of a run, for its replay command (paths only; never a key or passphrase). */
-const tlsFlags = (f: TestFlags) => [['--ca', f.ca], ['--client-cert', f.clientCert], ['--client-key', f.clientKey]]
-  .map(([k, v]) => (v === undefined ? '' : ` ${k} ${v}`)).join('') + (f.embeddedTls ? ' --embedded-tls' : '');
+/**
+ * The command that reruns one case of this run, `--replay TOKEN` appended: as zti was
+ * started, with every flag that decides which checks exist and how they are graded (issue
+ * 14 §7). Paths only; never a credential, key or passphrase.
+ */
+export function replayPrefix(f: TestFlags, run: { configFile: string | undefined; embedded: boolean; baseUrl: string; classes: string[] | undefined; profile: string | undefined }, as = invokedAs()): string {
+  const valued: Array<[string, string | undefined]> = [
+    ['--config', run.configFile], ['--target', run.embedded ? undefined : run.baseUrl],
+    ['--ca', f.ca], ['--client-cert', f.clientCert], ['--client-key', f.clientKey],
+    ['--fixture', f.fixture], ['--vectors', f.vectors], ['--authzen-vectors', f.authzenVectors],
+    ['--classes', run.classes?.join(',')], ['--profile', run.profile], ['--levels', run.profile ? f.levels : undefined],
+    ['--timeout', f.timeout !== undefined && f.timeout !== '10000' ? f.timeout : undefined],
+  ];
+  const switches: Array<[string, boolean | undefined]> = [['--embedded-tls', f.embeddedTls], ['--scenarios', f.scenarios], ['--strict', f.strict]];
+  return [`${as} test`, ...valued.flatMap(([k, v]) => (v === undefined ? [] : [`${k} ${shellWord(v)}`])), ...switches.flatMap(([k, on]) => (on ? [k] : []))].join(' ');
+}
 
 /** Auth precedence: --auth-header, then $ZTI_AUTH_HEADER / $ZTI_TOKEN, then the config file's auth. */
 export async function resolveTestAuth(flag: string | undefined, loaded: LoadedConfig | undefined, env: NodeJS.ProcessEnv = process.env): Promise<AuthHeader | undefined> {
@@ -176,7 +190,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   const fixture = flags.fixture ?? (embedded ? profileRun?.profile.fixture ?? 'zt-default' : undefined);
   const checks = profileRun ? [...profileRun.checks] : selectChecks(flags, fixture);
   if (token && !checks.some((c) => c.id === token.check)) {
-    throw new UsageError(`--replay: this run has no check "${token.check}"; rerun with the same --target, --fixture, --authzen-vectors and --config as the run that printed the token`);
+    throw new UsageError(`--replay: this run has no check "${token.check}"; rerun with the same --target, --config, --fixture, --scenarios, --vectors, --authzen-vectors, --classes and --profile as the run that printed the token (the printed replay: line has them all)`);
   }
   // issue 14 §1: a pattern that matches no check is a mistake, not an empty pass.
   for (const [flag, patterns] of [['--only', flags.only], ['--skip', flags.skip]] as const) {
@@ -227,7 +241,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   const entries: TranscriptEntry[] = [];
   const collect = file || flags.html ? new TranscriptCollector((e) => { file?.write(e); if (flags.html) entries.push(pageEntry(e)); }) : undefined;
   const evidenceDir = flags.evidenceDir ?? path.join(process.cwd(), '.zti', 'failures');
-  const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.' });
+  const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.', command: invokedAs(), target: embedded ? undefined : baseUrl });
   const perClass = embedded ? [] : Object.entries(loaded?.config.targets ?? {}).map(([c, t]) => `${c}: ${t.target}`);
   reporter.start({ target: embedded ? `${baseUrl} (embedded reference PE, fixture ${fixture})` : `${baseUrl}${perClass.length ? ` (${perClass.join('; ')})` : ''}`, seed, runs });
   if (profileRun) out(`profile ${profileRun.profile.name}, levels ${profileRun.levels.join(', ')}\n${prerequisiteNotes(profileRun).map((n) => `${n}\n`).join('')}`);
@@ -241,7 +255,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
       concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),
       maxBodyBytes: int('--max-body', flags.maxBody, DEFAULT_MAX_BODY_BYTES, 1024), deadlineMs: int('--deadline', flags.deadline, DEFAULT_DEADLINE_MS, 1000),
       toolVersion: VERSION,
-      replayCommand: `zti test${configFile === undefined ? '' : ` --config ${configFile}`}${embedded ? '' : ` --target ${baseUrl}`}${tlsFlags(flags)}${flags.fixture ? ` --fixture ${flags.fixture}` : ''}${flags.authzenVectors ? ` --authzen-vectors ${flags.authzenVectors}` : ''}${classes ? ` --classes ${classes.join(',')}` : ''}${profileRun ? ` --profile ${profileRun.profile.name}${flags.levels ? ` --levels ${flags.levels}` : ''}` : ''}`,
+      replayCommand: replayPrefix(flags, { configFile, embedded, baseUrl, classes, profile: profileRun?.profile.name }),
       ...(embedded ? {} : { curlAuth: curlAuth({ authHeaderFlag: flags.authHeader, ca: flags.ca, clientCert: flags.clientCert, clientKey: flags.clientKey }, loaded) }),
       onPlan: (plan) => reporter.plan(plan),
       onCheckDone: (r, exchange, expect) => {

@@ -1,7 +1,2 @@
-/** A mistake in how zti was called or configured: printed without a stack, exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+// Moved to harness/base/usage-error.ts (issue 14 §15); this re-export keeps branches in flight compiling.
+export { UsageError } from '../base/usage-error.js';

@@ -4,18 +4,18 @@ import * as path from 'node:path';
 import { CHECKS } from '../checks/index.js';
 import { VectorRecorder } from '../vectors/recorder.js';
 import { vectorFilePath } from '../vectors/record.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 import { refuseUrlCredentials } from './target-url.js';
 import { parseClasses, resolveTestAuth } from './test-command.js';
 import { loadVectorFiles } from '../vectors/load.js';
-import { formatVectorError } from '../vectors/vector-error.js';
+import { formatVectorError } from '../base/vector-error.js';
 import { replayVectors } from '../vectors/replay.js';
 import { exitCode, runChecks } from '../engine/runner.js';
 import { consoleReporter } from '../reporters/console.js';
 import { findConfig, loadConfig, resolveTls, type TlsFlags } from './config.js';
-import { SPEC_DIR, VECTORS_DIR, VERSION } from './paths.js';
+import { SPEC_DIR, VECTORS_DIR, VERSION } from '../base/paths.js';
 import { INTEROP_COMPARISONS, authzenInteropChecks, looksLikeAuthzenInteropFile, readAuthzenInteropFile, type InteropComparison } from '../vectors/authzen-interop.js';
-import { VectorFileError } from '../vectors/vector-error.js';
+import { VectorFileError } from '../base/vector-error.js';
 import type { ConformanceClass } from '../../schemas/decision.js';
 
 /** Files named on the command line that are OpenID AuthZEN interop vector files (read as they are), and the rest. */
@@ -77,9 +77,9 @@ async function targetAccess(flags: AccessFlags, target: string | undefined) {
 
 export async function vectorsReplayCommand(paths: string[], flags: AccessFlags & { target?: string; root?: string; authzenComparison?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const access = await targetAccess(flags, flags.target);
-  if (access.url === undefined) throw new UsageError('zti vectors replay needs --target URL (or "target" in zti.config.json)');
   const { interop, rest } = splitInterop(paths);
   if (interop.length) {
+    if (access.url === undefined) throw new UsageError('zti vectors replay of an AuthZEN interop vector file needs --target URL (or "target" in zti.config.json)');
     if (interop.length > 1 || rest.length) throw new UsageError(`zti vectors replay runs one AuthZEN interop vector file at a time, alone (its case IDs are its JSON Pointers); got ${paths.join(', ')}`);
     return replayInterop(interop[0]!, access, flags.authzenComparison, out);
   }
@@ -88,9 +88,29 @@ export async function vectorsReplayCommand(paths: string[], flags: AccessFlags &
     for (const e of errors) out(`${formatVectorError(e)}\n`);
     return 2;
   }
+  // Without --target, like zti test: the embedded reference PE, loaded with the fixture the vectors name (issue 14 §8).
+  let { url, auth } = access;
+  let stop: (() => Promise<void>) | undefined;
+  let shown = url ?? '';
+  if (url === undefined) {
+    const named = [...new Set(vectors.map((v) => v.vector.fixture).filter((f): f is string => typeof f === 'string'))];
+    if (named.length > 1) throw new UsageError(`these vectors need different fixtures (${named.join(', ')}); replay them separately, or give --target`);
+    const fixture = named[0] ?? 'zt-default';
+    const { startReferencePe } = await import('../../reference-impl/server.js');
+    const pe = await startReferencePe({ port: 0, fixture, logger: false });
+    ({ url } = pe);
+    auth = ['authorization', `Bearer ${pe.tokens[0]!}`];
+    shown = `${pe.url} (embedded reference PE, fixture ${fixture})`;
+    stop = () => pe.close();
+  }
   const reporter = consoleReporter(out);
-  reporter.start({ target: access.url, seed: 0, runs: 1 });
-  const { report } = await replayVectors(vectors, access.url, access.auth, { toolVersion: VERSION, ...(access.tls ? { tls: access.tls } : {}), onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r) });
+  reporter.start({ target: shown, seed: 0, runs: 1 });
+  let report;
+  try {
+    ({ report } = await replayVectors(vectors, url, auth, { toolVersion: VERSION, ...(access.tls && !stop ? { tls: access.tls } : {}), onPlan: (plan) => reporter.plan(plan), onCheckDone: (r) => reporter.check(r) }));
+  } finally {
+    await stop?.();
+  }
   if (!report) {
     out('no vectors to replay\n');
     return 2;

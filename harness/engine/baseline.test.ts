@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckResult, ResultsFile } from '../../schemas/src/harness/results.js';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 import { applyBaseline, baselineExitCode, loadBaseline } from './baseline.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-baseline-'));

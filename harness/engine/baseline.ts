@@ -4,9 +4,9 @@
 import type { BaselineClassification, ResultsFile } from '../../schemas/src/harness/results.js';
 import { ExpectedFailures } from '../../schemas/src/harness/expected-failures.js';
 import { validatorFor } from '../../schemas/validators.js';
-import { UsageError } from '../cli/usage-error.js';
-import { readJsonFile, schemaProblem } from '../vectors/json-file.js';
-import { formatVectorError } from '../vectors/vector-error.js';
+import { UsageError } from '../base/usage-error.js';
+import { readJsonFile, schemaProblem } from '../base/json-file.js';
+import { formatVectorError } from '../base/vector-error.js';
 import { globMatcher } from './glob.js';
 
 const SCHEMA_FILE = 'schemas/json/harness/expected-failures.schema.json';

@@ -6,7 +6,7 @@ export type Expectation = VectorFile['steps'][number]['expect'];
 
 /** Thrown by a check when the target broke the requirement it proves. */
 export class CheckFailure extends Error {
-  constructor(message: string, readonly exchange?: Exchange, readonly details?: { seed?: string; path?: string; counterexample?: unknown; expect?: Expectation }) {
+  constructor(message: string, readonly exchange?: Exchange, readonly details?: { seed?: string; path?: string; counterexample?: unknown; expect?: Expectation; findings?: string[] }) {
     super(message);
     this.name = 'CheckFailure';
   }

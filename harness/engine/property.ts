@@ -56,7 +56,7 @@ export async function forAll<T>(ctx: CheckContext, arb: fc.Arbitrary<T>, predica
   const seed = String(details.seed);
   const path = details.counterexamplePath ?? undefined;
   if (failure instanceof CheckFailure) {
-    throw new CheckFailure(failure.message, failure.exchange, { seed, path, counterexample, ...(failure.details?.expect ? { expect: failure.details.expect } : {}) });
+    throw new CheckFailure(failure.message, failure.exchange, { seed, path, counterexample, ...(failure.details?.expect ? { expect: failure.details.expect } : {}), ...(failure.details?.findings ? { findings: failure.details.findings } : {}) });
   }
   if (failure instanceof TransportError && (await ends(ctx, failure))) throw failure;
   if (failure instanceof TransportError) {

@@ -142,6 +142,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
               message, replay, replay_token: token,
               ...(details?.seed ? { seed: details.seed } : {}),
               ...(details?.path ? { path: details.path } : {}),
+              ...(details?.findings ? { findings: details.findings } : {}),
               ...(exchange ? { exchange, curl: toCurl(exchange, undefined, opts.curlAuth) } : {}),
             },
           }, exchange, details?.expect);

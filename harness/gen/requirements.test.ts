@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROVING_CHECKS as CHECKS } from '../checks/index.js';
 import { PROVEN_BY_TESTS, proofsOf } from './requirements.js';
-import { parseRequirements } from './spec-requirements.js';
+import { parseRequirements } from '../base/spec-requirements.js';
 import { REPO_ROOT } from './run.js';
 
 const requirements = parseRequirements(path.join(REPO_ROOT, 'spec'));

@@ -1,7 +1,7 @@
 // Generates spec/generated/requirements.md: every requirement with its keyword, class,
 // schema and the checks that prove it.
 import type { Check } from '../engine/check.js';
-import type { Requirement } from './spec-requirements.js';
+import type { Requirement } from '../base/spec-requirements.js';
 
 // The signal receiver's MUSTs are proved by its own tests over HTTP until the signal-receiver
 // checks (sig-harness) name them; then these entries give way to the checks.

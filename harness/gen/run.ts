@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { generateSchemaArtefacts } from '../../schemas/gen.js';
 import { PROVING_CHECKS } from '../checks/index.js';
 import { generateRequirementsTable } from './requirements.js';
-import { parseRequirements } from './spec-requirements.js';
+import { authzenCompatProblems } from './authzen-compat.js';
+import { parseRequirements } from '../base/spec-requirements.js';
 import { generateManifest } from '../vectors/manifest.js';
-import { PACKAGE_ROOT } from '../cli/paths.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
 
 /** The package root, from the sources and from dist/ alike. */
 export const REPO_ROOT = PACKAGE_ROOT;
@@ -68,6 +69,11 @@ export async function checkGenerated(root = REPO_ROOT): Promise<string> {
 
 export async function runGen(check: boolean, root = REPO_ROOT): Promise<number> {
   if (check) {
+    const refused = authzenCompatProblems();
+    if (refused.length) {
+      process.stderr.write(`${refused.map((r) => `gen:check: ${r}`).join('\n')}\n`);
+      return 1;
+    }
     const drift = await checkGenerated(root);
     if (drift) {
       process.stderr.write(`${drift}\n\ngen:check: generated files differ from schemas/src, spec/ or vectors/. Run \`npm run gen\` and commit the result; never edit generated files by hand.\n`);
@@ -77,9 +83,18 @@ export async function runGen(check: boolean, root = REPO_ROOT): Promise<number> 
     return 0;
   }
   const files = await generateAll(root);
-  for (const dir of GENERATED_DIRS) for (const f of listFiles(path.join(root, dir))) if (!files.has(path.relative(root, f))) fs.rmSync(f);
+  // Say which files changed (issue 14 §14), so a schema edit shows what it reaches.
+  const changed = [...files].filter(([rel, content]) => { const f = path.join(root, rel); return !fs.existsSync(f) || fs.readFileSync(f, 'utf8') !== content; }).map(([rel]) => rel).sort();
+  const removed: string[] = [];
+  for (const dir of GENERATED_DIRS) {
+    for (const f of listFiles(path.join(root, dir))) {
+      if (files.has(path.relative(root, f))) continue;
+      removed.push(path.relative(root, f));
+      fs.rmSync(f);
+    }
+  }
   writeFiles(root, files);
-  process.stdout.write(`gen: wrote ${files.size} files\n`);
+  process.stdout.write(`gen: wrote ${files.size} files, ${changed.length} changed${changed.length ? `:\n${changed.map((f) => `  ${f}\n`).join('')}` : '\n'}${removed.length ? `removed ${removed.length} stale:\n${removed.map((f) => `  ${f}\n`).join('')}` : ''}`);
   return 0;
 }
 

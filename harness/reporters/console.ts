@@ -24,6 +24,10 @@ export interface ConsoleOptions {
   verbose?: boolean;
   /** Where failure vectors are written: their ids are relative to it. */
   evidenceDir?: string;
+  /** How zti was started ("npx zt-interop", "zti"), for the printed commands. */
+  command?: string;
+  /** The --target of the run, for the printed commands (none: the embedded reference). */
+  target?: string | undefined;
   /** Redraw a progress line in place (default: when stdout is a terminal). */
   live?: boolean;
 }
@@ -75,13 +79,14 @@ export function consoleReporter(out: (s: string) => void = (s) => process.stdout
     out(`     ${visible(r.message ?? '', { lines: true }).replace(/\n/g, '\n     ')}\n`);
     const f = r.failure;
     if (!f) return;
-    if (f.seed) out(`     seed ${v(f.seed)}${f.path ? `, path ${v(f.path)}` : ''}\n`);
+    // The fast-check path stays in the token: it means nothing to a reader (issue 14 §9).
+    if (f.seed) out(`     seed ${v(f.seed)}${f.path ? ' (shrunk case: see the token)' : ''}\n`);
     out(`     replay: ${v(f.replay)}\n`);
     if (f.replay_token) out(`     token:  ${v(f.replay_token)}\n`);
     if (f.curl) out(`     curl:   ${v(f.curl.length > 2000 ? `${f.curl.slice(0, 2000)}…` : f.curl)}\n`);
     if (f.exchange?.request.body !== undefined) out(`     request: ${v(truncate(f.exchange.request.body))}\n`);
     if (f.exchange?.response) out(`     response: ${f.exchange.response.status} ${v(truncate(f.exchange.response.body))}\n`);
-    if (f.vector_file) out(`     vector: ${v(f.vector_file)} (rerun: zti vectors replay ${v(f.vector_file)}${opts.evidenceDir ? ` --root ${v(opts.evidenceDir)}` : ''} --target …)\n`);
+    if (f.vector_file) out(`     vector: ${v(f.vector_file)} (rerun: ${opts.command ?? 'zti'} vectors replay ${v(f.vector_file)}${opts.evidenceDir ? ` --root ${v(opts.evidenceDir)}` : ''}${opts.target ? ` --target ${v(opts.target)}` : ''})\n`);
   }
 
   function printSummary(results: ResultsFile): void {
@@ -97,8 +102,10 @@ export function consoleReporter(out: (s: string) => void = (s) => process.stdout
       out(`${c.padEnd(22)}${[row.pass, row.fail, row.warn, row['not-applicable'], row.error].map((n) => String(n).padStart(7)).join('')}\n`);
     }
     const s = results.summary;
+    // Checks the selection or the classes left out were not run; "not applicable" is for checks that ran and found nothing to test (issue 14 §7).
+    const notRun = results.checks.filter(leftOut).length;
     const verdict = s.fail > 0 ? paint(31, 'NOT CONFORMANT') : s.error > 0 ? paint(35, 'INCOMPLETE') : paint(32, 'CONFORMANT');
-    out(`\n${verdict}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.error} errors, ${s['not-applicable']} not applicable in ${(results.duration_ms / 1000).toFixed(1)} s (seed ${results.seed}; classes ${visible(results.classes.join(', '))})\n`);
+    out(`\n${verdict}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.error} errors, ${s['not-applicable'] - notRun} not applicable, ${notRun} not run (not selected or class not under test) in ${(results.duration_ms / 1000).toFixed(1)} s (seed ${results.seed}; classes ${visible(results.classes.join(', '))})\n`);
   }
 }
 

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsFile } from '../../schemas/src/harness/results.js';
 import { validatorFor } from '../../schemas/validators.js';
 import { testCommand } from '../cli/test-command.js';
-import { SPEC_DIR } from '../cli/paths.js';
-import { parseRequirements } from '../gen/spec-requirements.js';
+import { SPEC_DIR } from '../base/paths.js';
+import { parseRequirements } from '../base/spec-requirements.js';
 import { jsonBody, withJson } from '../test-support/broken-target.js';
 import { testThroughBreakage } from '../test-support/run-checks.js';
-import { escapeHtml, MAX_BODY_CHARS, toHtml } from './html.js';
+import { escapeHtml, markdownText, MAX_BODY_CHARS, toHtml } from './html.js';
 import { readTranscript } from './transcript.js';
 
 const validResults = validatorFor(ResultsFile);
@@ -72,7 +72,7 @@ describe('toHtml', () => {
     expect(html).toContain(`<tr><th>total</th><td class="num">${reference.summary.pass}</td>`);
     for (const c of reference.checks) {
       expect(html).toContain(`<td class="v v-pass">PASS</td>\n<td><code>${escapeHtml(c.id)}</code>`);
-      for (const id of c.requirements) expect(html).toContain(`<code>${id}</code> (${requirements.get(id)!.keyword}) <span class="req-text">${escapeHtml(requirements.get(id)!.text)}</span>`);
+      for (const id of c.requirements) expect(html).toContain(`<code>${id}</code> (${requirements.get(id)!.keyword}) <span class="req-text">${markdownText(requirements.get(id)!.text)}</span>`);
     }
     // Passing checks carry no evidence rows.
     expect(html).not.toContain('class="evidence"');
@@ -160,5 +160,22 @@ describe('toHtml', () => {
     expect(html).toContain(escapeHtml(HOSTILE));
     expect(activeContent(html)).toEqual([]);
     expect(html).not.toContain(token);
+  });
+});
+
+describe('the HTML report leads with what went wrong', () => {
+  it('renders requirement Markdown as text: code spans as <code>, no backticks, asterisks or link syntax', () => {
+    expect(markdownText('a `decision` of **200**, see [AuthZEN](https://x.example/) and <b>')).toBe('a <code>decision</code> of 200, see AuthZEN and &lt;b&gt;');
+  });
+
+  it('opens with the failures, errors and warnings, each linked to its evidence, before the per-class tables', () => {
+    const html = toHtml(hostile, { requirements: new Map() });
+    const bad = hostile.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'warn');
+    expect(bad.length).toBeGreaterThan(0);
+    const first = html.indexOf('<h2 id="failures">');
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(html.indexOf('<h2>Summary</h2>'));
+    for (const c of bad) expect(html.indexOf(`<a href="#check-${c.id.replace(/[^A-Za-z0-9_-]/g, '_')}">`, first)).toBeGreaterThan(first);
+    expect(toHtml(reference).match(/<h2 id="failures">[^]*?<\/p>/)?.[0]).toContain('None: every check that ran passed.');
   });
 });

@@ -4,7 +4,7 @@
 // recorded requests are redacted, and a Content-Security-Policy forbids scripts and network
 // loads in case an escape is ever missed.
 import type { CheckResult, ResultsFile, Verdict } from '../../schemas/src/harness/results.js';
-import type { Requirement } from '../gen/spec-requirements.js';
+import type { Requirement } from '../base/spec-requirements.js';
 import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 
 export type RequirementText = Pick<Requirement, 'keyword' | 'text' | 'file' | 'line'>;
@@ -128,11 +128,24 @@ function exchangeHtml(x: Exchange & { request: { bodyBase64?: string } }, label 
 <div>Response</div><pre>${esc(res)}</pre></details>`;
 }
 
+/**
+ * A requirement sentence as text (issue 14 §13): its Markdown code spans become <code>,
+ * emphasis markers and link syntax go, the link text stays. Escaped first, so nothing of
+ * the spec's text can become markup.
+ */
+export function markdownText(md: string): string {
+  return esc(md)
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\[([^\]]+)\]\([^)\s]+\)/g, '$1')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:]|$)/g, '$1$2');
+}
+
 function requirementsHtml(ids: string[], reqs: Map<string, RequirementText> | undefined): string {
   return ids.map((id) => {
     const r = reqs?.get(id);
     if (!r) return `<span class="req"><code>${esc(id)}</code></span>`;
-    return `<span class="req"><code>${esc(id)}</code> (${esc(r.keyword)}) <span class="req-text">${esc(r.text)}</span> <span class="muted">${esc(r.file)}:${r.line}</span></span>`;
+    return `<span class="req"><code>${esc(id)}</code> (${esc(r.keyword)}) <span class="req-text">${markdownText(r.text)}</span> <span class="muted">${esc(r.file)}:${r.line}</span></span>`;
   }).join('');
 }
 
@@ -142,7 +155,9 @@ function evidenceHtml(c: CheckResult): string {
   const message = c.message ?? f?.message;
   if (message) parts.push(`<div><strong>${esc(message)}</strong></div>`);
   if (f) {
-    if (f.seed) parts.push(`<div>seed <code>${esc(f.seed)}</code>${f.path ? `, path <code>${esc(f.path)}</code>` : ''}</div>`);
+    // The fast-check path stays in the replay token (issue 14 §9).
+    if (f.seed) parts.push(`<div>seed <code>${esc(f.seed)}</code>${f.path ? ' (a shrunk case: the replay token names it)' : ''}</div>`);
+    if (f.findings) parts.push(`<ol>${f.findings.map((m) => `<li>${esc(m)}</li>`).join('')}</ol>`);
     parts.push(`<div>replay:</div><pre>${esc(f.replay)}</pre>`);
     if (f.curl) parts.push(`<div>curl:</div><pre>${esc(f.curl)}</pre>`);
     if (f.vector_file) parts.push(`<div>vector: <code>${esc(f.vector_file)}</code> (rerun with <code>zti vectors replay</code>)</div>`);
@@ -179,7 +194,7 @@ function checkRows(c: CheckResult, reqs: Map<string, RequirementText> | undefine
 <td class="v v-${esc(c.verdict)}">${VERDICT_LABEL[c.verdict]}</td>
 <td><code>${esc(c.id)}</code><br>${esc(c.title)} <span class="muted">(${esc(c.keyword)}, ${esc(c.kind)})</span></td>
 <td>${requirementsHtml(c.requirements, reqs)}${c.scenario ? `<span class="req">scenario <code>${esc(c.scenario.join(', '))}</code></span>` : ''}</td>
-<td class="num">${c.cases}</td>
+<td class="num">${c.cases}${c.exercised ? `<br><span class="muted">${esc(Object.entries(c.exercised).map(([k, n]) => `${n} ${k}`).join(', '))}</span>` : ''}</td>
 <td class="num">${c.duration_ms.toFixed(0)} ms</td>
 </tr>`;
   // Passing checks carry no evidence worth a row; the others show why, and how to rerun.
@@ -187,6 +202,8 @@ function checkRows(c: CheckResult, reqs: Map<string, RequirementText> | undefine
   const parts = [showEvidence ? evidenceHtml(c) : '', transcript?.length ? transcriptHtml(transcript) : ''].filter(Boolean);
   return parts.length ? `${row}\n<tr class="evidence"><td></td><td colspan="4">${parts.join('\n')}</td></tr>` : row;
 }
+
+const RANK: Record<Verdict, number> = { fail: 0, error: 1, warn: 2, 'not-applicable': 3, pass: 4 };
 
 function countsRow(checks: readonly CheckResult[]): Record<Verdict, number> {
   const n: Record<Verdict, number> = { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, error: 0 };
@@ -206,6 +223,13 @@ export function toHtml(results: ResultsFile, opts: HtmlOptions = {}): string {
 <dt>started</dt><dd>${esc(results.started_at)}, ${(results.duration_ms / 1000).toFixed(1)} s</dd>
 <dt>tool</dt><dd>${esc(results.tool.name)} ${esc(results.tool.version)}, results format ${esc(results.zti_results)}</dd>
 </dl>`);
+  // Failures first (issue 14 §13): what went wrong leads the page, each linked to its evidence.
+  const bad = results.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'warn')
+    .sort((a, b) => RANK[a.verdict] - RANK[b.verdict]);
+  out.push('<h2 id="failures">Failures, errors and warnings</h2>');
+  out.push(bad.length
+    ? `<table class="failures"><tbody>${bad.map((c) => `<tr><td class="v v-${esc(c.verdict)}">${VERDICT_LABEL[c.verdict]}</td><td><a href="#${esc(anchor(c.id))}"><code>${esc(c.id)}</code></a> <span class="muted">${esc(c.requirements.join(', '))}</span><br>${esc(c.message ?? c.failure?.message ?? '')}</td></tr>`).join('\n')}</tbody></table>`
+    : '<p class="muted">None: every check that ran passed.</p>');
   const groups = groupByClass(results);
   const byCheck = new Map<string, TranscriptEntry[]>();
   for (const e of opts.transcript ?? []) {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../schemas/src/harness/results.js';
-import { PACKAGE_ROOT } from '../cli/paths.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
 import { testCommand } from '../cli/test-command.js';
 import { dropsHeader } from '../test-support/broken-target.js';
 import { testThroughBreakage } from '../test-support/run-checks.js';
@@ -52,10 +52,13 @@ describe('toJUnit', () => {
       expect(xml).not.toContain('timestamp=');
       const count = (re: RegExp) => (xml.match(re) ?? []).length;
       expect(count(/<testcase /g)).toBe(results.checks.length);
-      expect(xml).toContain(`tests="${results.checks.length}" failures="${results.summary.fail}" errors="${results.summary.error}" skipped="${results.summary['not-applicable']}"`);
+      expect(xml).toContain(`tests="${results.checks.length}" failures="${results.summary.fail}" errors="${results.summary.error}" skipped="${results.summary['not-applicable'] + results.summary.warn}"`);
       expect(count(/<failure /g)).toBe(results.summary.fail);
       expect(count(/<error /g)).toBe(results.summary.error);
-      expect(count(/<skipped /g)).toBe(results.summary['not-applicable']);
+      expect(count(/<skipped /g)).toBe(results.summary['not-applicable'] + results.summary.warn);
+      // issue 14 §4: a warning is visible in CI dashboards, as a skipped case whose message says WARN.
+      expect(count(/<skipped message="WARN \(/g)).toBe(results.summary.warn);
+      expect(xml).toContain(`<property name="warnings" value="${results.summary.warn}`);
     }
   });
 

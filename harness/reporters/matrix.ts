@@ -2,7 +2,7 @@
 // column per results file, one row per check grouped by conformance class, a verdict symbol
 // per cell and a totals row. A check one run did not execute is "—", never a pass.
 import type { ResultsFile, Verdict } from '../../schemas/src/harness/results.js';
-import { escapeHtml as esc, page, primaryClass, VERDICT_LABEL } from './html.js';
+import { escapeHtml as esc, overallVerdict, page, primaryClass, VERDICT_LABEL } from './html.js';
 import { visible } from './visible-text.js';
 
 /** A cell's verdict; "missing" when that run has no result for the check. */
@@ -16,6 +16,8 @@ const MEANING: Record<MatrixVerdict, string> = {
 
 export interface MatrixImplementation {
   name: string;
+  /** The run's overall verdict (CONFORMANT, NOT CONFORMANT, INCOMPLETE), stated at the top (issue 14 §13). */
+  verdict: { label: string; verdict: Verdict };
   target: string;
   embedded: boolean;
   seed: string;
@@ -52,7 +54,7 @@ export function mergeMatrix(files: readonly { name: string; results: ResultsFile
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return {
-      name: n === 1 ? base : `${base} (${n})`, target: results.target.url, embedded: results.target.embedded, seed: results.seed,
+      name: n === 1 ? base : `${base} (${n})`, verdict: overallVerdict(results.summary), target: results.target.url, embedded: results.target.embedded, seed: results.seed,
       started_at: results.started_at, classes: [...results.classes], toolVersion: results.tool.version,
     };
   });
@@ -96,8 +98,8 @@ const legend = () => MATRIX_VERDICTS.map((v) => `${SYMBOL[v]} ${MEANING[v]}`).jo
 export function matrixHtml(matrix: Matrix): string {
   const impls = matrix.implementations;
   const out: string[] = ['<h1>zti conformance matrix</h1>', `<p class="muted">${esc(legend())}</p>`];
-  out.push('<table class="impls"><thead><tr><th>#</th><th>implementation</th><th>target</th><th>seed</th><th>classes</th><th>run</th></tr></thead><tbody>');
-  impls.forEach((m, i) => out.push(`<tr><td>${i + 1}</td><td>${esc(m.name)}</td><td><code>${esc(m.target)}</code>${m.embedded ? ' (embedded)' : ''}</td><td><code>${esc(m.seed)}</code></td><td>${m.classes.map(esc).join(', ')}</td><td>${esc(m.started_at)}, zti ${esc(m.toolVersion)}</td></tr>`));
+  out.push('<table class="impls"><thead><tr><th>#</th><th>implementation</th><th>verdict</th><th>target</th><th>seed</th><th>classes</th><th>run</th></tr></thead><tbody>');
+  impls.forEach((m, i) => out.push(`<tr><td>${i + 1}</td><td>${esc(m.name)}</td><td class="v v-${m.verdict.verdict}">${esc(m.verdict.label)}</td><td><code>${esc(m.target)}</code>${m.embedded ? ' (embedded)' : ''}</td><td><code>${esc(m.seed)}</code></td><td>${m.classes.map(esc).join(', ')}</td><td>${esc(m.started_at)}, zti ${esc(m.toolVersion)}</td></tr>`));
   out.push('</tbody></table>');
   const head = impls.map((m) => `<th class="v">${esc(m.name)}</th>`).join('');
   out.push(`<table class="matrix"><thead><tr><th>check</th><th>requirements</th>${head}</tr></thead><tbody>`);
@@ -126,7 +128,7 @@ const md = escapeMarkdown;
 export function matrixMarkdown(matrix: Matrix): string {
   const impls = matrix.implementations;
   const out: string[] = ['# zti conformance matrix', '', `Legend: ${md(legend())}`, ''];
-  impls.forEach((m, i) => out.push(`${i + 1}. **${md(m.name)}**: ${md(m.target)}${m.embedded ? ' (embedded)' : ''}, seed ${md(m.seed)}, classes ${md(m.classes.join(', '))}, ${md(m.started_at)}`));
+  impls.forEach((m, i) => out.push(`${i + 1}. **${md(m.name)}**: **${md(m.verdict.label)}**, ${md(m.target)}${m.embedded ? ' (embedded)' : ''}, seed ${md(m.seed)}, classes ${md(m.classes.join(', '))}, ${md(m.started_at)}`));
   out.push('', `| check | requirements | ${impls.map((m) => md(m.name)).join(' | ')} |`, `|---|---|${impls.map(() => ':-:').join('|')}|`);
   for (const g of matrix.groups) {
     out.push(`| **${md(g.class)}** | |${impls.map(() => ' ').join('|')}|`);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 import { validatorFor } from '../../schemas/validators.js';
 import type { Exchange } from '../engine/http-client.js';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../base/usage-error.js';
 
 const validEntry = validatorFor(TranscriptEntry);
 

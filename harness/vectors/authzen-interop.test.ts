@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferencePe } from '../../reference-impl/server.js';
 import { explain, verdicts } from '../test-support/run-checks.js';
 import { authzenInteropChecks } from './authzen-interop.js';
-import { VectorFileError } from './vector-error.js';
+import { VectorFileError } from '../base/vector-error.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const todoFile = path.resolve(repoRoot, '..', 'shared', 'upstream', 'authzen-interop-todo', 'decisions-authorization-api-1_0-02.json');

@@ -13,9 +13,9 @@ import type { Check, CheckContext, Endpoints } from '../engine/check.js';
 import { CheckFailure } from '../engine/failure.js';
 import type { HttpResponse } from '../engine/http-client.js';
 import { compare, executeStep } from './execute.js';
-import { readJsonFile, schemaProblem } from './json-file.js';
+import { readJsonFile, schemaProblem } from '../base/json-file.js';
 import { runnerVerdict, type RunnerKind } from './authzen-runners.js';
-import { VectorFileError } from './vector-error.js';
+import { VectorFileError } from '../base/vector-error.js';
 
 const SCHEMA_FILE = 'schemas/json/vectors/authzen-interop.schema.json';
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVectorFiles } from './load.js';
-import { formatVectorError, type VectorError } from './vector-error.js';
+import { formatVectorError, type VectorError } from '../base/vector-error.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const specDir = path.join(repoRoot, 'spec');

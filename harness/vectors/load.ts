@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { CONFORMANCE_CLASSES } from '../../schemas/decision.js';
 import { VectorFile } from '../../schemas/src/vectors/vector-file.js';
 import { TrustVectorFile } from '../../schemas/src/vectors/trust-vector.js';
-import { readJsonFile, schemaProblem } from './json-file.js';
-import { parseRequirements, type Requirement } from '../gen/spec-requirements.js';
-import type { VectorError } from './vector-error.js';
+import { readJsonFile, schemaProblem } from '../base/json-file.js';
+import { parseRequirements, type Requirement } from '../base/spec-requirements.js';
+import type { VectorError } from '../base/vector-error.js';
 
 export interface LoadOptions {
   /** The vectors root: a vector's id is its path under it without .json (VEC-001). */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { VectorManifest } from '../../schemas/src/vectors/vector-file.js';
 import { validatorFor } from '../../schemas/validators.js';
 import { generateManifest } from './manifest.js';
-import { VectorFileError } from './vector-error.js';
+import { VectorFileError } from '../base/vector-error.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const specDir = path.join(repoRoot, 'spec');

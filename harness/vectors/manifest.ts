@@ -4,7 +4,7 @@
 import { VECTOR_FORMAT_VERSION, VectorManifest } from '../../schemas/src/vectors/vector-file.js';
 import { validatorFor } from '../../schemas/validators.js';
 import { loadVectorFiles, type LoadOptions } from './load.js';
-import { VectorFileError } from './vector-error.js';
+import { VectorFileError } from '../base/vector-error.js';
 
 const validManifest = validatorFor(VectorManifest);
 

@@ -20,7 +20,7 @@ export interface RecorderOptions {
 }
 
 /** Why a recorded exchange is not kept as a step. */
-export type Omission = 'no response' | 'other credentials' | 'page token';
+export type Omission = 'no response' | 'other credentials' | 'page token' | 'no content type';
 
 export class VectorRecorder {
   private readonly byCheck = new Map<string, { check: Check; steps: VectorFile['steps']; omitted: Map<Omission, number> }>();
@@ -81,6 +81,8 @@ export class VectorRecorder {
     const anonymousAndAnswered = sent === undefined && x.response.status !== 401 && x.response.status !== 403;
     if (!harnessCredential && !anonymousAndAnswered) return 'other credentials';
     if (carriesPageToken(x.request.body)) return 'page token';
+    // A body sent without Content-Type (decision/*/malformed-axes) cannot be replayed so: a replay labels a JSON body application/json.
+    if (x.request.body !== undefined && x.request.body !== '' && x.request.headers['content-type'] === undefined) return 'no content type';
     return undefined;
   }
 

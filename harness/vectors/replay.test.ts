@@ -7,7 +7,7 @@ import { startReferencePe } from '../../reference-impl/server.js';
 import { jsonBody, startBrokenTarget, withJson } from '../test-support/broken-target.js';
 import { loadVectorFiles } from './load.js';
 import { replayVectors } from './replay.js';
-import { formatVectorError } from './vector-error.js';
+import { formatVectorError } from '../base/vector-error.js';
 
 const vectorsDir = path.resolve(import.meta.dirname, '..', '..', 'vectors');
 const { vectors, errors } = loadVectorFiles([vectorsDir], { root: vectorsDir });

@@ -7,7 +7,7 @@ import { runChecks, type RunOptions, type RunReport } from '../engine/runner.js'
 import type { AuthHeader } from '../engine/http-client.js';
 import { loadVectorFiles, type LoadedVector, type LoadOptions } from './load.js';
 import { scenarioChecks } from './scenario-checks.js';
-import type { VectorError } from './vector-error.js';
+import type { VectorError } from '../base/vector-error.js';
 
 export interface ReplayOptions extends Partial<LoadOptions> {
   /** Keep only some vectors, e.g. those of the fixture the target has loaded. */

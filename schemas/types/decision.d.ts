@@ -14,7 +14,9 @@ export type EvaluationsRequestBody = (
       };
     }
   | {
-      [k: string]: unknown;
+      subject: unknown;
+      action: unknown;
+      resource: unknown;
     }
 ) & {
   subject?: Subject;

@@ -97,6 +97,10 @@ export interface CheckResult {
      */
     replay: string;
     /**
+     * Every distinct failing sub-case of the check, when there were several; the exchange and replay are those of the first.
+     */
+    findings?: string[];
+    /**
      * CHECK@SEED[:PATH]: `zti test --replay TOKEN` (with the same target flags) reruns exactly this case.
      */
     replay_token?: string;

@@ -5,6 +5,7 @@ import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure, type Expectation } from '../../engine/failure.js';
 import type { HttpResponse } from '../../engine/http-client.js';
 import { forAll } from '../../engine/property.js';
+import { Findings } from '../../engine/findings.js';
 import { mergeItem, type EvaluationsRequestShape } from '../../arbitraries/decision.js';
 import { shapedBatch, shapedRequest, vocabularyOf } from '../../arbitraries/vocabulary.js';
 import { DECISION_COVERAGE, decisionOutcomes } from '../lib/outcomes.js';
@@ -156,14 +157,17 @@ export const batchChecks: Check[] = [
     async run(ctx) {
       await forAll(ctx, shapedRequest(vocabularyOf(ctx.vocabulary)), async (req) => {
         const single = expectDecision(await ctx.http.post(ctx.endpoints.evaluation, req));
-        for (const [what, body] of [['without "evaluations"', req], ['with "evaluations": []', { ...req, evaluations: [] }]] as const) {
+        // Both shapes, each reported (issue 14 §6): the [] case must not hide behind the absent one.
+        const findings = new Findings();
+        for (const [what, body] of [['without "evaluations"', req], ['with "evaluations": []', { ...req, evaluations: [] }]] as const) await findings.each(async () => {
           const res = await postBatch(ctx, body);
           const rule = `a batch ${what} is answered as one evaluation of its top-level members, with a top-level "decision" (DEC-022)`;
           const expect = { status: 200, decision: single };
           if (res.status !== 200) fail(res, `${rule}; got ${res.status}`, expect);
           if (!isObject(res.json) || typeof res.json.decision !== 'boolean') fail(res, `${rule}; the answer has no boolean "decision"`, expect);
           if ((res.json as { decision: boolean }).decision !== single) fail(res, `${rule}; it got ${String(!single)}, the single evaluation ${String(single)}`, expect);
-        }
+        });
+        findings.done();
       });
     },
   },

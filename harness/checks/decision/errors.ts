@@ -3,6 +3,7 @@
 // apart (both 400, by their codes), the published limits hold, and request IDs are echoed on errors too.
 import type { Check, CheckContext } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/failure.js';
+import { Findings } from '../../engine/findings.js';
 import { forAll } from '../../engine/property.js';
 import { invalidEvaluationRequest } from '../../arbitraries/decision.js';
 import { NOT_UTF8, requestNestedTo, requestOfSize, requestWithBytes, sampleRequest } from '../../arbitraries/zt.js';
@@ -95,20 +96,27 @@ export const errorsChecks: Check[] = [
     title: 'An unknown path gets 404 not_found; GET on the evaluation endpoint gets 405 with an Allow header',
     kind: 'structural', class: 'pe-zt', keyword: 'MUST', requirements: ['DEC-075'],
     async run(ctx) {
+      // Each sub-case reported (issue 14 §6): a body rule failing on one must not hide a wrong status on another.
+      const findings = new Findings();
       for (const method of ['POST', 'GET']) {
         ctx.countCase();
         const path = unknownPath(ctx);
-        const res = await ctx.http.send(method, path, method === 'POST' ? { body: sampleRequest() } : {});
-        expectTypedError(res, 'not_found', undefined, `a request to an unknown path (${method} ${path}) must get HTTP 404 not_found (DEC-075)`);
-        expectRejected(res, `${method} ${path}`);
+        await findings.each(async () => {
+          const res = await ctx.http.send(method, path, method === 'POST' ? { body: sampleRequest() } : {});
+          expectTypedError(res, 'not_found', undefined, `a request to an unknown path (${method} ${path}) must get HTTP 404 not_found (DEC-075)`);
+          expectRejected(res, `${method} ${path}`);
+        });
       }
       ctx.countCase();
-      const res = await ctx.http.get(ctx.endpoints.evaluation);
-      expectTypedError(res, 'method_not_allowed', undefined, 'GET on the evaluation endpoint, a known path with another method, must get HTTP 405 method_not_allowed (DEC-075)');
-      const allow = res.headers['allow'];
-      if (allow === undefined || !allow.split(',').some((m) => m.trim().toUpperCase() === 'POST')) {
-        throw new CheckFailure(`a 405 must carry an Allow header (DEC-075) naming the methods the endpoint serves, POST among them; got ${allow === undefined ? 'none' : JSON.stringify(allow)}`, res.exchange, { expect: { status: 405, error: 'method_not_allowed' } });
-      }
+      await findings.each(async () => {
+        const res = await ctx.http.get(ctx.endpoints.evaluation);
+        expectTypedError(res, 'method_not_allowed', undefined, 'GET on the evaluation endpoint, a known path with another method, must get HTTP 405 method_not_allowed (DEC-075)');
+        const allow = res.headers['allow'];
+        if (allow === undefined || !allow.split(',').some((m) => m.trim().toUpperCase() === 'POST')) {
+          throw new CheckFailure(`a 405 must carry an Allow header (DEC-075) naming the methods the endpoint serves, POST among them; got ${allow === undefined ? 'none' : JSON.stringify(allow)}`, res.exchange, { expect: { status: 405, error: 'method_not_allowed' } });
+        }
+      });
+      findings.done();
     },
   },
   {

@@ -59,7 +59,7 @@ export const EvaluationsRequestBody = Type.Object({
   additionalProperties: true,
   anyOf: [
     { required: ['evaluations'], properties: { evaluations: { minItems: 1 } } },
-    { required: ['subject', 'action', 'resource'] },
+    { required: ['subject', 'action', 'resource'], properties: { subject: {}, action: {}, resource: {} } },
   ],
   ...meta('decision', 'evaluations-request-body', 'EvaluationsRequestBody',
     'The body POST /access/v1/evaluations answers with 200: items are checked one by one (an invalid one is answered decision false, DEC-025); without items, subject, action and resource are required (DEC-022).',

@@ -44,6 +44,7 @@ export const CheckResult = Type.Object({
     seed: Type.Optional(Type.String()),
     path: Type.Optional(Type.String()),
     replay: Type.String({ description: 'Command that reruns exactly this case.' }),
+    findings: Type.Optional(Type.Array(Type.String(), { description: 'Every distinct failing sub-case of the check, when there were several; the exchange and replay are those of the first.' })),
     replay_token: Type.Optional(Type.String({ description: 'CHECK@SEED[:PATH]: `zti test --replay TOKEN` (with the same target flags) reruns exactly this case.' })),
     curl: Type.Optional(Type.String()),
     exchange: Type.Optional(Exchange),
