@@ -163,6 +163,8 @@ describe('SSF stream management', () => {
     expect([added.status, added.text]).toEqual([200, '']);
     expect((await t.send('POST', '/ssf/subjects:remove', { body: { stream_id: id, subject } })).status).toBe(204);
     expect((await t.send('POST', '/ssf/subjects:add', { body: { stream_id: id, subject: { email: 'no format' } } })).json).toMatchObject({ pointer: '/subject/format' });
+    expect((await t.send('POST', '/ssf/subjects:add', { body: { stream_id: id, subject: { format: 'email' } } })).json).toMatchObject({ pointer: '/subject/email' });
+    expect((await t.send('POST', '/ssf/subjects:remove', { body: { stream_id: id, subject: { format: 'complex' } } })).status).toBe(400);
   });
 
   it('answers a verification request sooner than min_verification_interval with 429 and Retry-After', async () => {
