@@ -10,6 +10,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { at, startTestPe, type TestPe } from '../test-support.js';
 import type { HeldSignal } from './held-signal.js';
+import { KEY_MIGRATIONS } from '../lib/signing-keys.js';
+import { openStore } from '../lib/store.js';
+import { SSF_MIGRATIONS } from './transmitter/ssf-store.js';
+import { startSsfService } from './transmitter/ssf-service.js';
+import { newStreamConfig } from './transmitter/stream-config.js';
+import { MemorySignalView, stubEvaluateTrust } from './trust-seam.js';
 import { eventOf, startTestReceiver, verifySet, type TestReceiver } from './transmitter/test-receiver.js';
 
 const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
@@ -121,6 +127,45 @@ describe('durability of streams, outboxes and keys', () => {
     } finally {
       await rx.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('live sessions across a crash and past their ttl', () => {
+  it('revokes on recovery a session whose trust fell while no listener heard it, and forgets one whose ttl ran out', async () => {
+    const rx = await startTestReceiver();
+    const store = openStore(undefined, [...KEY_MIGRATIONS, ...SSF_MIGRATIONS]);
+    const view = new MemorySignalView();
+    const issuer = 'http://127.0.0.1:1';
+    const start = () => startSsfService({ db: store.db, issuer: () => issuer, mtls: false, view, evaluate: stubEvaluateTrust, sessionTrustFloor: 'medium' });
+    try {
+      const before = await start();
+      const config = newStreamConfig({ delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: rx.url }, events_requested: [SESSION_REVOKED] }, 'crash-stream', { issuer, principal: 'anonymous', pollUrl: () => '' });
+      before.transmitter.store.insertStream('crash-stream', 'anonymous', config, Date.now());
+      before.liveSessions.remember({ subject: { id: 'alice@example.com' }, context: { session: { id: 's-crash' } } }, 60);
+      before.liveSessions.remember({ subject: { id: 'bob@example.com' }, context: { session: { id: 's-short' } } }, 1);
+      // The signals are committed, but the process dies before any listener runs.
+      for (const session of ['s-crash', 's-crash', 's-short', 's-short']) view.add(signal({ session }));
+      await before.close();
+      await sleep(1100);
+
+      const after = await start();
+      try {
+        after.transmitter.start();
+        after.liveSessions.recover();
+        const [got] = await rx.waitFor(1);
+        const claims = JSON.parse(Buffer.from(got!.body.split('.')[1]!, 'base64url').toString()) as { sub_id: { session: { id: string } }; events: Record<string, unknown> };
+        expect(Object.keys(claims.events)).toEqual([SESSION_REVOKED]);
+        expect(claims.sub_id.session.id).toBe('s-crash');
+        await sleep(300);
+        expect(rx.received.length).toBe(1);
+        expect(after.liveSessions.count()).toBe(0);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      store.close();
+      await rx.close();
     }
   });
 });
