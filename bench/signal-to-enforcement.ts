@@ -5,8 +5,9 @@
 //   npx tsx bench/signal-to-enforcement.ts [--signals N]
 //
 // The PE runs in process with its durable store on a temporary directory (synchronous=FULL:
-// every SET is on disk before it is pushed) and a session floor of `high`, so that one signal
-// revokes a session. Each round grants a new session over HTTP, commits one signal through
+// every SET is on disk before it is pushed) and spec/trust.md's trust function: each signal is
+// an IdP's CAEP session-revoked for one granted session (a veto: trust 0), committed to the
+// receiver's store. Each round grants a new session over HTTP, commits one signal through
 // the PE's signal seam (RunningPe.applySignal: the commit that precedes the 202; the push
 // endpoint's HTTP leg is timed by the ingest bench), and waits for the receiver (node:http on
 // 127.0.0.1, another process) to hold the session-revoked whose txn is that signal's jti.
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
       arrivals.get(txn!)?.(Number(at));
     });
   });
-  const pe = await startReferencePe({ logger: false, dataDir: dir, ssf: { sessionTrustFloor: 'high' } });
+  const pe = await startReferencePe({ logger: false, dataDir: dir });
   const auth = { authorization: `Bearer ${pe.tokens[0]!}`, 'content-type': 'application/json' };
   try {
     const created = await request(`${pe.url}/ssf/streams`, { method: 'POST', headers: auth, body: JSON.stringify({ delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: receiverUrl }, events_requested: [SESSION_REVOKED] }) });
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       const t0 = performance.timeOrigin + performance.now();
       pe.applySignal({
         jti, iss: 'https://edr.example.com', iat: Math.floor(Date.now() / 1000), receivedAt: Date.now(),
-        eventType: 'https://schemas.openid.net/secevent/caep/event-type/device-compliance-change', event: {},
+        eventType: SESSION_REVOKED, event: { event_timestamp: Math.floor(Date.now() / 1000) },
         subId: { format: 'opaque', id: session }, scope: { session },
       });
       ms.push((await arrived) - t0);

@@ -26,12 +26,20 @@ import { loadPolicies } from './decision/policy-store.js';
 import { searchEndpoint } from './decision/search-endpoint.js';
 import { restListener } from './lib/rest-routes.js';
 import { KEY_MIGRATIONS } from './lib/signing-keys.js';
-import { openStore } from './lib/store.js';
+import { openStore, type Store } from './lib/store.js';
 import type { HeldSignal, SignalListener } from './signals/held-signal.js';
+import { PUSH_PATH, pushEndpoint } from './signals/push-endpoint.js';
+import { SignalReceiver } from './signals/receiver.js';
+import { setVerifier } from './signals/set-verify.js';
+import { SIGNAL_MIGRATIONS, SignalStore } from './signals/signal-store.js';
+import { TransmitterKeys } from './signals/transmitter-keys.js';
+import { DecisionTrust } from './signals/decision-trust.js';
+import type { SignalView } from './signals/signal-view.js';
+import { scopeOf } from './signals/trust-scope.js';
+import { evaluateTrust } from './signals/trust.js';
 import type { PushOptions } from './signals/transmitter/push-delivery.js';
 import { SSF_MIGRATIONS } from './signals/transmitter/ssf-store.js';
 import { startSsfService } from './signals/transmitter/ssf-service.js';
-import { MemorySignalView, stubEvaluateTrust } from './signals/trust-seam.js';
 import type { TrustLevel } from '../schemas/decision.js';
 
 export { ConfigError } from './errors.js';
@@ -74,8 +82,14 @@ export interface PeOptions {
    * accepted only when `tokens` are given; none is generated.
    */
   tls?: PeTlsOptions;
-  /** Where the durable store lives; undefined: in memory. */
+  /** Issuer URLs of the SSF transmitters whose SETs the PE accepts (SIG-012, SIG-025); none: no push endpoint. */
+  transmitters?: string[];
+  /** The directory of the PE's SQLite store (SIG-170); undefined: in memory, lost on exit (SIG-172). */
   dataDir?: string;
+  /** Told of every committed signal (the transmitter side re-evaluates live sessions). */
+  signalListeners?: SignalListener[];
+  /** The held signals decisions read their trust from (spec/trust.md); default: the PE's own store. */
+  signals?: SignalView;
   /** The SSF transmitter's tuning (spec/signals.md §2.6, §2.7); the defaults are the spec's. */
   ssf?: { push?: PushOptions; longPollMs?: number; redeliverMs?: number; sessionTrustFloor?: TrustLevel };
 }
@@ -96,11 +110,13 @@ export interface RunningPe {
   close(): Promise<void>;
   /** decisions: every decision made (single, batch items, search candidates); cacheHits: how many came from the cache. */
   stats(): { decisions: number; cacheHits: number };
-  /**
-   * Commits a signal as the receiver does and tells the listeners (the transmitter's live
-   * sessions among them). The in-process seam of SIGNALS-CONTRACT.md, until the receiver's
-   * signal store is wired here; tests and embedders drive continuous evaluation with it.
-   */
+  /** The signals held (SIGNALS-CONTRACT.md's SignalView; its version grows on each commit). */
+  signals: SignalView;
+  /** The database file, or undefined when the store is in memory. */
+  storeFile: string | undefined;
+  /** The SSF push endpoint's URL, when transmitters are configured. */
+  pushEndpoint: string | undefined;
+  /** Commits a signal as the receiver does and tells the listeners (the transmitter's live sessions among them). */
   applySignal(signal: HeldSignal): void;
 }
 
@@ -118,20 +134,23 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   if (mtls && !opts.tls?.ca) throw new ConfigError('option tls.requireClientCert needs tls.ca: the PEM CA certificate that issues the accepted client certificates');
   if (!opts.noAuth && !mtls && tokens.length === 0) tokens.push(randomBytes(32).toString('base64url'));
 
+  const transmitters = checkTransmitters(opts.transmitters ?? []);
   const { policiesDir, entitiesFile } = locateFixture(opts);
   const policies = loadPolicies(policiesDir);
   const entities = loadEntities(entitiesFile);
 
+  // SIG-171: a damaged, foreign or newer database stops startup here (ConfigError).
+  const store: Store = openStore(opts.dataDir, [...SIGNAL_MIGRATIONS, ...KEY_MIGRATIONS, ...SSF_MIGRATIONS]);
+  const signals = new SignalStore(store);
   const engine = new CedarEngine(policies, entities, defaultTtlS);
-  const decider = new Decider(engine, cacheSize, decisionIds());
+  const decider = new Decider(engine, cacheSize, decisionIds(), new DecisionTrust(opts.signals ?? signals));
 
-  // The durable store and the SSF transmitter (spec/signals.md §2.5-2.7).
-  const store = openStore(opts.dataDir, [...KEY_MIGRATIONS, ...SSF_MIGRATIONS]);
-  const signalView = new MemorySignalView();
-  const signalListeners: SignalListener[] = [];
+  // The SSF transmitter (spec/signals.md §2.5-2.7) on the same store; its live sessions read the
+  // held signals and trust.ts like decisions do, and hear every committed signal (SIG-151).
+  const signalListeners: SignalListener[] = [...(opts.signalListeners ?? [])];
   let baseUrl = '';
   const ssf = await startSsfService({
-    db: store.db, issuer: () => issuer ?? baseUrl, mtls, view: signalView, evaluate: stubEvaluateTrust,
+    db: store.db, issuer: () => issuer ?? baseUrl, mtls, view: opts.signals ?? signals, evaluate: evaluateTrust,
     ...opts.ssf, log: log ? { warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) } : undefined,
   });
   signalListeners.push(ssf.liveSessions.listener);
@@ -140,6 +159,8 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   };
   const searchDeps = { decider, entities, actions: engine.actionNames, tokens: new PageTokens() };
 
+  const pushPath = transmitters.length > 0 ? PUSH_PATH : undefined;
+
   let boundHost = host;
   const routes = new Map<string, Route>([
     [PATHS.evaluation, { method: 'POST', handle: evaluationEndpoint(decider) }],
@@ -147,12 +168,12 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
     [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
     [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],
-    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http') }],
+    [PATHS.discovery, { method: 'GET', handle: discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', pushPath) }],
   ]);
+  const onInternalError = (err: unknown, req: { method?: string | undefined; url?: string | undefined }) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500');
 
   const bearer = tokens.length > 0 ? new BearerAuth(tokens) : undefined;
   const auth = opts.noAuth ? undefined : mtls ? new ClientCertAuth(bearer) : bearer;
-  const onInternalError = (err: unknown, req: IncomingMessage) => log?.error({ err, method: req.method, path: req.url }, 'reference PE: internal error, answered 500');
   const pipeline = requestListener({ routes, auth, maxBodyBytes: ZTI_LIMITS.max_body_bytes, onInternalError });
   // SIG-145: the SSF endpoints take 64 KiB bodies at most.
   const ssfListener = restListener({ resources: ssf.resources, auth, maxBodyBytes: 64 * 1024, maxDepth: ZTI_LIMITS.max_depth, onInternalError });
@@ -170,14 +191,28 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}); choose another host or port (0 = any free port)`)));
-    server.listen(port, host, () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}); choose another host or port (0 = any free port)`)));
+      server.listen(port, host, () => resolveListen());
+    });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const addr = server.address() as AddressInfo;
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   boundHost = `${reachable.includes(':') ? `[${reachable}]` : reachable}:${addr.port}`;
   const url = `${opts.tls ? 'https' : 'http'}://${boundHost}`;
+  if (pushPath !== undefined) {
+    // SIG-013: the expected aud is the PE's issuer, by default its base URL (known only now).
+    const verify = setVerifier({ keys: new TransmitterKeys(transmitters), audience: issuer ?? url });
+    const receiver = new SignalReceiver({
+      verify, store: signals, scopeOf, listeners: signalListeners,
+      onListenerError: (err, s) => log?.error({ err, jti: s.jti, iss: s.iss }, 'reference PE: a signal listener failed; the signal stays accepted'),
+    });
+    routes.set(pushPath, pushEndpoint(receiver, onInternalError));
+  }
   baseUrl = url;
   ssf.transmitter.start();
   ssf.liveSessions.recover();
@@ -188,8 +223,11 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     url,
     tokens: [...tokens],
     stats: () => ({ decisions: decider.decisions, cacheHits: decider.cacheHits }),
+    signals,
+    storeFile: store.file,
+    pushEndpoint: pushPath === undefined ? undefined : `${issuer ?? url}${pushPath}`,
     applySignal: (signal) => {
-      signalView.add(signal);
+      if (!signals.commit(signal, '')) return;
       for (const l of signalListeners) l(signal);
     },
     close: async () => {
@@ -262,6 +300,18 @@ function checkIssuer(issuer: string): string {
     throw new ConfigError(`option issuer ${JSON.stringify(issuer)} must be an http(s) URL without query or fragment (AuthZEN 1.0 Section 9.1)`);
   }
   return issuer.replace(/\/+$/, '');
+}
+
+function checkTransmitters(issuers: readonly string[]): string[] {
+  for (const iss of issuers) {
+    try {
+      TransmitterKeys.check(iss);
+    } catch (e) {
+      throw new ConfigError(`option transmitters: ${e instanceof Error ? e.message : String(e)}; give the transmitter's issuer URL, as its /.well-known/ssf-configuration names it`);
+    }
+  }
+  if (new Set(issuers).size !== issuers.length) throw new ConfigError('option transmitters: an issuer is listed twice');
+  return [...issuers];
 }
 
 function checkTokens(tokens: readonly string[]): string[] {

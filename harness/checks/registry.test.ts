@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'decision');
 // The certification profile's checks (zti test --profile authzen-cert); helpers live in its lib/.
 const certDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'authzen-cert');
+const signalsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'signals');
 
 describe('the check registry', () => {
   it('has a self-test file beside every check module', () => {
-    for (const d of [dir, certDir]) {
+    for (const d of [dir, certDir, signalsDir]) {
       const modules = fs.readdirSync(d).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
       expect(modules.length).toBeGreaterThan(0);
       expect(modules.filter((f) => !fs.existsSync(path.join(d, f.replace(/\.ts$/, '.test.ts'))))).toEqual([]);

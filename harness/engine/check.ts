@@ -2,6 +2,7 @@
 // (ARCHITECTURE.md): the reference PE and a vendor's endpoint look the same to it.
 import type { ConformanceClass, PdpMetadata } from '../../schemas/decision.js';
 import type { TargetClient } from './http-client.js';
+import type { Services } from './services.js';
 
 export type CheckKind = 'structural' | 'property' | 'scenario';
 export type Keyword = 'MUST' | 'SHOULD' | 'MAY';
@@ -52,4 +53,6 @@ export interface CheckContext {
   check: Check;
   /** Counts cases for the report. */
   countCase(): void;
+  /** The harness's own servers the run provides (services.ts): a check that needs one it lacks ends with a HarnessError. */
+  services: Services;
 }

@@ -3,6 +3,8 @@
 import { Pool } from 'undici';
 
 export interface Exchange {
+  /** 'server' when a peer sent the request to a server of the harness (local-server.ts); absent when the harness sent it. */
+  role?: 'server';
   request: { method: string; url: string; headers: Record<string, string>; body?: string; bodyBase64?: string };
   response?: { status: number; headers: Record<string, string>; body: string };
   error?: string;
@@ -120,6 +122,12 @@ export class TargetClient {
 
   get(target: string, opts: SendOptions = {}) {
     return this.send('GET', target, opts);
+  }
+
+  /** Logs an exchange the harness took part in as a server (local-server.ts), beside the ones it sent. */
+  record(exchange: Exchange): void {
+    this.log.push(exchange);
+    this.observer?.(exchange);
   }
 
   /** Returns and forgets the exchanges recorded so far. */

@@ -7,6 +7,7 @@ import { TargetClient, TransportError, toCurl, type AuthHeader, type CurlAuth, t
 import { globMatcher } from './glob.js';
 import { probeTargets, type ProbedTargets, type TargetSpec } from './target.js';
 import { formatReplayToken } from './replay-token.js';
+import { Services } from './services.js';
 
 export interface RunOptions {
   baseUrl: string;
@@ -38,6 +39,8 @@ export interface RunOptions {
   curlAuth?: CurlAuth | undefined;
   /** Called once the target is probed: how many checks will run, per class (live progress). */
   onPlan?: (perClass: Map<string, number>) => void;
+  /** The harness's own servers for the checks that play a server (services.ts); the caller closes them. */
+  services?: Services | undefined;
 }
 
 const NOT_SELECTED = 'not selected';
@@ -68,6 +71,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
       opts.onPlan(plan);
     }
     const results: CheckResult[] = new Array(opts.checks.length);
+    const services = opts.services ?? new Services();
 
     const runOne = async (check: Check, index: number) => {
       const t0 = performance.now();
@@ -85,6 +89,7 @@ export async function runChecks(opts: RunOptions): Promise<RunReport> {
       const ctx: CheckContext = {
         http, baseUrl: target.client.baseUrl, endpoints: target.profile.endpoints, metadata: target.profile.metadata, classes: target.classes,
         seed: opts.seed, runs: opts.runs, replayPath: opts.replayPath, check, countCase: () => { cases++; },
+        services,
       };
       try {
         const outcome = await check.run(ctx);

@@ -118,6 +118,8 @@ function exchangeHtml(x: Exchange & { request: { bodyBase64?: string } }, label 
     ? `HTTP ${x.response.status}\n${headerLines(x.response.headers)}\n\n${bodyText(x.response.body)}`
     : `no response${x.error ? `: ${x.error}` : ''}`;
   const outcome = x.response ? String(x.response.status) : 'no response';
+  // A request a peer sent to one of the harness's own servers reads as such (local-server.ts).
+  if (x.role === 'server') label = `${label}, served by the harness`;
   return `<details><summary>${esc(label)}: ${esc(x.request.method)} ${esc(x.request.url)} → ${esc(outcome)} (${esc(x.ms.toFixed(0))} ms)</summary>
 <div>Request</div><pre>${esc(req)}</pre>
 <div>Response</div><pre>${esc(res)}</pre></details>`;

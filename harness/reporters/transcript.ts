@@ -19,7 +19,7 @@ export class TranscriptCollector {
     const seq = (this.seqs.get(check) ?? 0) + 1;
     this.seqs.set(check, seq);
     this.sink({
-      zti_transcript: '1.0', check, case: caseNo, seq,
+      zti_transcript: '1.0', check, case: caseNo, seq, ...(x.role ? { role: x.role } : {}),
       request: { ...x.request },
       ...(x.response ? { response: x.response } : {}),
       ...(x.error ? { error: x.error } : {}),

@@ -24,7 +24,8 @@ const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-l
 /** `tls`: the proxy serves HTTPS with this key and certificate (its upstream stays as given). */
 export interface BrokenTargetOptions { tls?: { key: string; cert: string } }
 
-export async function startBrokenTarget(upstream: string, breakage: Breakage, opts: BrokenTargetOptions = {}): Promise<BrokenTarget> {
+/** `upstream` may be a function, for a proxy started before the target it fronts (the target is then told the proxy's URL). */
+export async function startBrokenTarget(upstreamOf: string | (() => string), breakage: Breakage, opts: BrokenTargetOptions = {}): Promise<BrokenTarget> {
   const scheme = opts.tls ? 'https' : 'http';
   const listener: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
@@ -33,6 +34,7 @@ export async function startBrokenTarget(upstream: string, breakage: Breakage, op
       void (async () => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        const upstream = typeof upstreamOf === 'string' ? upstreamOf : upstreamOf();
         let preq: ProxyRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers, body: Buffer.concat(chunks) };
         let pres: ProxyResponse;
         const rewritten = breakage.request ? await breakage.request(preq) : preq;

@@ -9,6 +9,18 @@ import { createDevPki, type DevPki } from '../../reference-impl/lib/dev-pki.js';
 import type { Check } from '../engine/check.js';
 import { startBrokenTarget, type Breakage } from './broken-target.js';
 import { explain, verdicts } from './run-checks.js';
+import { Services } from '../engine/services.js';
+import { HARNESS_TRANSMITTER, HarnessTransmitter } from '../signals/transmitter.js';
+import { HARNESS_RECEIVER, HarnessReceiver } from '../signals/receiver.js';
+import { SIGNALS_TARGET } from '../checks/signals/lib/receiver-context.js';
+
+/** The harness servers of one run of signal checks against a reference PE whose identifier is `audience`. */
+export function signalServices(tx: HarnessTransmitter, audience: string): Services {
+  return new Services()
+    .provide(HARNESS_TRANSMITTER, tx.newRun())
+    .provide(SIGNALS_TARGET, { audience })
+    .lazy(HARNESS_RECEIVER, () => HarnessReceiver.start(), (r) => r.close());
+}
 
 /** A PE broken on purpose, and the check that must catch it. */
 export interface Trip {
@@ -33,6 +45,11 @@ export interface CheckSuiteOptions {
    * broken proxies serve HTTPS too (a throwaway dev PKI), except trips marked `overHttp`.
    */
   https?: boolean;
+  /**
+   * Signal checks: the harness transmitter starts first and the reference PE trusts it; each
+   * run gets it, the PE's own identifier as the audience, and a harness receiver.
+   */
+  signals?: boolean;
 }
 
 const PASS_TIMEOUT = 120_000;
@@ -52,25 +69,47 @@ export function describeCheckSuite(title: string, checks: readonly Check[], trip
   describe(title, () => {
     let pe: Awaited<ReturnType<typeof startReferencePe>> | undefined;
     let securePe: { pe: Awaited<ReturnType<typeof startReferencePe>>; dev: DevPki } | undefined;
+    let tx: HarnessTransmitter | undefined;
+    // Signal suites: one proxy in front of the PE for every run, its breakage switched per trip,
+    // whose URL is the PE's issuer, so that metadata, stream URLs, SETs' iss and the aud a
+    // receiver expects all name the URL the harness talks to, broken or not.
+    let front: { url: string; close(): Promise<void> } | undefined;
+    let current: Breakage = { name: 'changes nothing' };
+    const switchable: Breakage = {
+      name: 'switchable',
+      request: (req) => current.request?.(req) ?? req,
+      response: (res, req) => current.response?.(res, req) ?? res,
+    };
     const reference = () => {
       if (!pe) throw new Error('the reference PE did not start');
       return { url: pe.url, token: pe.tokens[0]! };
     };
-    const run = (url: string, token: string, only?: string, tls?: { ca: string }) =>
-      verdicts(url, checks, { token, runs: opts.runs, classes: opts.classes, ...(only ? { only: [only] } : {}), ...(tls ? { tls } : {}) });
-    const peOptions = { port: 0, ...(opts.fixture ? { fixture: opts.fixture } : {}), ...(opts.token ? { tokens: [opts.token] } : {}) };
+    const run = async (url: string, token: string, only?: string, tls?: { ca: string }) => {
+      const services = tx && front ? signalServices(tx, front.url) : undefined;
+      try {
+        return await verdicts(url, checks, { token, runs: opts.runs, classes: opts.classes, ...(only ? { only: [only] } : {}), ...(tls ? { tls } : {}), ...(services ? { services } : {}) });
+      } finally {
+        await services?.close();
+      }
+    };
+    let peOptions: Parameters<typeof startReferencePe>[0] = { port: 0, ...(opts.fixture ? { fixture: opts.fixture } : {}), ...(opts.token ? { tokens: [opts.token] } : {}) };
 
     beforeAll(async () => {
+      if (opts.signals) {
+        tx = await HarnessTransmitter.start();
+        front = await startBrokenTarget(() => pe!.url, switchable);
+        peOptions = { ...peOptions, transmitters: [tx.issuer], issuer: front.url };
+      }
       pe = await startReferencePe(peOptions);
       if (opts.https) {
         const dev = await createDevPki();
         securePe = { pe: await startReferencePe({ ...peOptions, tls: { key: dev.server.key, cert: dev.server.cert } }), dev };
       }
     }, TRIP_TIMEOUT);
-    afterAll(async () => { await Promise.all([pe?.close(), securePe?.pe.close()]); });
+    afterAll(async () => { await Promise.all([pe?.close(), securePe?.pe.close(), tx?.close(), front?.close()]); });
 
     it(`every check passes against the reference PE${opts.https ? ' over HTTPS' : ''}`, async () => {
-      const { url, token } = securePe ? { url: securePe.pe.url, token: securePe.pe.tokens[0]! } : reference();
+      const { url, token } = securePe ? { url: securePe.pe.url, token: securePe.pe.tokens[0]! } : front ? { url: front.url, token: reference().token } : reference();
       const results = await run(url, token, undefined, securePe && { ca: securePe.dev.ca });
       for (const check of checks) expect(results.get(check.id)?.verdict, explain(results)).toBe('pass');
     }, PASS_TIMEOUT);
@@ -86,6 +125,16 @@ export function describeCheckSuite(title: string, checks: readonly Check[], trip
         if (!check) throw new Error(`${trip.check} is not one of the checks of "${title}"`);
         const { url, token } = reference();
         const secure = securePe && !trip.overHttp ? securePe.dev : undefined;
+        if (front) {
+          current = make(trip.breakage);
+          try {
+            const results = await run(front.url, token, check.id);
+            expect(results.get(check.id)?.verdict, explain(results, [check.id])).toBe(verdictFor(check));
+          } finally {
+            current = { name: 'changes nothing' };
+          }
+          return;
+        }
         const broken = await startBrokenTarget(url, make(trip.breakage), secure ? { tls: secure.server } : {});
         try {
           const results = await run(broken.url, token, check.id, secure && { ca: secure.ca });

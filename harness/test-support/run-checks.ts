@@ -4,18 +4,19 @@ import type { CheckResult } from '../../schemas/src/harness/results.js';
 import type { Check } from '../engine/check.js';
 import type { TlsClientOptions } from '../engine/http-client.js';
 import { runChecks } from '../engine/runner.js';
+import type { Services } from '../engine/services.js';
 import { startReferencePe } from '../../reference-impl/server.js';
 import { testCommand, type TestFlags } from '../cli/test-command.js';
 import { startBrokenTarget, type Breakage } from './broken-target.js';
 
-export interface TestRunOptions { token?: string; classes?: ConformanceClass[]; runs?: number; seed?: number; only?: string[]; tls?: TlsClientOptions }
+export interface TestRunOptions { token?: string; classes?: ConformanceClass[]; runs?: number; seed?: number; only?: string[]; tls?: TlsClientOptions; services?: Services }
 
 export async function verdicts(url: string, checks: readonly Check[], opts: TestRunOptions = {}): Promise<Map<string, CheckResult>> {
   const { results } = await runChecks({
     baseUrl: url, embedded: false, checks: [...checks],
     auth: opts.token ? ['authorization', `Bearer ${opts.token}`] : undefined, ...(opts.tls ? { tls: opts.tls } : {}),
     classes: opts.classes, only: opts.only, seed: opts.seed ?? 4242, runs: opts.runs ?? 25,
-    toolVersion: 'test', replayCommand: 'zti test', concurrency: 4,
+    toolVersion: 'test', replayCommand: 'zti test', concurrency: 4, ...(opts.services ? { services: opts.services } : {}),
   });
   return new Map(results.checks.map((r) => [r.id, r]));
 }

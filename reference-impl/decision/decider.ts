@@ -10,6 +10,7 @@
 // (DEC-053).
 import { hash } from 'node:crypto';
 import { TtlCache } from '../lib/ttl-cache.js';
+import type { DecisionTrust } from '../signals/decision-trust.js';
 import type { CedarEngine, DecisionInput } from './cedar-engine.js';
 import type { DecisionIds } from './decision-ids.js';
 import type { Verdict } from './outcome.js';
@@ -21,6 +22,9 @@ export interface Rendered {
   tail: string;
   /** When the decision stops being reusable (ms since the epoch). */
   expiresAt: number;
+  /** The serialized `"trust":{...}` member of this answer, and the signal view's version it reflects (TRU-060, TRU-061). */
+  trust?: string;
+  signalsVersion?: number;
 }
 
 /** Bodies larger than this are not kept in the raw-body cache, which holds at most RAW_CAPACITY bodies: memory stays bounded. */
@@ -41,6 +45,7 @@ export class Decider {
     private readonly engine: CedarEngine,
     cacheSize: number,
     readonly nextId: DecisionIds,
+    private readonly trust?: DecisionTrust,
   ) {
     this.cache = new TtlCache(cacheSize);
     this.raw = new TtlCache(Math.min(cacheSize, RAW_CAPACITY));
@@ -48,6 +53,10 @@ export class Decider {
 
   decide(input: DecisionInput, now = Date.now()): Rendered {
     this.decisions++;
+    // TRU-061: trust is computed for every decision; policies see it as context.zti_trust,
+    // so the projected key below changes when what they read of it does.
+    const t = this.trust?.of(input, now);
+    if (t) input = this.trust!.withTrust(input, t);
     // Keyed on what the policies can observe (CedarEngine.project). A long key is replaced
     // by its digest so that an entry's memory stays bounded; hashing every key cost about a
     // tenth of a cached batch. Projected keys start with "[", digests with "#".
@@ -56,20 +65,24 @@ export class Decider {
     const hit = this.cache.get(key, now);
     if (hit) {
       this.cacheHits++;
-      this.onDecision?.(input, hit, now);
-      return hit;
+      const out = t ? { ...hit, trust: t.member, signalsVersion: this.trust!.version } : hit;
+      this.onDecision?.(input, out, now);
+      return out;
     }
     const verdict = this.engine.run(q);
     const rendered = render(verdict, now);
     this.cache.set(key, rendered, verdict.holdS * 1000, now);
-    this.onDecision?.(input, rendered, now);
-    return rendered;
+    const out = t ? { ...rendered, trust: t.member, signalsVersion: this.trust!.version } : rendered;
+    this.onDecision?.(input, out, now);
+    return out;
   }
 
   /** The fast path of a single evaluation: a body byte-identical to one answered before. */
   lookupRaw(body: Buffer, now = Date.now()): Rendered | undefined {
     if (body.length > MAX_RAW_KEY_BYTES) return undefined;
-    const hit = this.raw.get(body.toString('latin1'), now);
+    let hit = this.raw.get(body.toString('latin1'), now);
+    // TRU-061: a body answered before a signal was committed is decided again.
+    if (hit && this.trust && hit.signalsVersion !== this.trust.version) hit = undefined;
     if (hit) {
       this.decisions++;
       this.cacheHits++;
@@ -83,7 +96,7 @@ export class Decider {
 
   /** The response body (AuthZEN decision with context.zti) with a fresh decision_id. */
   json(r: Rendered): string {
-    return r.head + this.nextId() + r.tail;
+    return r.trust === undefined ? r.head + this.nextId() + r.tail : `${r.head}${this.nextId()}",${r.trust}${r.tail.slice(1)}`;
   }
 }
 

@@ -16,8 +16,9 @@ const CAPABILITIES = (['authzen-core', 'authzen-batch', 'authzen-search', 'authz
 // gets the listen address; a PE reached under another name is given --issuer.
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-export function metadataFor(issuer: string): PdpMetadata {
-  return {
+/** `pushPath`: the SSF push endpoint's path when the PE receives signals (SIG-040). */
+export function metadataFor(issuer: string, pushPath?: string): PdpMetadata {
+  const doc: PdpMetadata = {
     policy_decision_point: issuer,
     access_evaluation_endpoint: `${issuer}${PATHS.evaluation}`,
     access_evaluations_endpoint: `${issuer}${PATHS.evaluations}`,
@@ -27,6 +28,11 @@ export function metadataFor(issuer: string): PdpMetadata {
     capabilities: CAPABILITIES,
     zti_limits: { ...ZTI_LIMITS },
   };
+  if (pushPath !== undefined) {
+    doc.capabilities = [...CAPABILITIES, classUrn('signal-receiver')];
+    doc.zti_signals_push_endpoint = `${issuer}${pushPath}`;
+  }
+  return doc;
 }
 
 function reflectable(host: string | undefined, bound: string): boolean {
@@ -37,8 +43,8 @@ function reflectable(host: string | undefined, bound: string): boolean {
 }
 
 /** `issuer`: the configured policy_decision_point; `fallbackHost`: the address the PE listens on; `scheme`: https when it serves TLS. */
-export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () => string, scheme: 'http' | 'https' = 'http'): (req: IncomingMessage) => string {
-  const fixed = issuer === undefined ? undefined : JSON.stringify(metadataFor(issuer.replace(/\/+$/, '')));
+export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () => string, scheme: 'http' | 'https' = 'http', pushPath?: string): (req: IncomingMessage) => string {
+  const fixed = issuer === undefined ? undefined : JSON.stringify(metadataFor(issuer.replace(/\/+$/, ''), pushPath));
   const byHost = new Map<string, string>();
   return (req) => {
     if (fixed !== undefined) return fixed;
@@ -46,7 +52,7 @@ export function discoveryEndpoint(issuer: string | undefined, fallbackHost: () =
     const host = reflectable(req.headers.host, bound) ? req.headers.host! : bound;
     let body = byHost.get(host);
     if (body === undefined) {
-      body = JSON.stringify(metadataFor(`${scheme}://${host}`));
+      body = JSON.stringify(metadataFor(`${scheme}://${host}`, pushPath));
       if (byHost.size < 64) byHost.set(host, body);
     }
     return body;

@@ -10,10 +10,12 @@ import { HttpError } from '../errors.js';
 import type { PepAuthenticator } from './client-cert-auth.js';
 import { sendError, sendJson } from './http-reply.js';
 import { ClientGone, checkContentType, readBody } from './json-body.js';
+import { serveRaw, type RawRoute } from './raw-route.js';
 
 export type Route =
   | { method: 'GET'; handle: (req: IncomingMessage) => string }
-  | { method: 'POST'; handle: (body: Buffer) => string };
+  | { method: 'POST'; handle: (body: Buffer) => string }
+  | RawRoute;
 
 export interface PipelineOptions {
   routes: ReadonlyMap<string, Route>;
@@ -45,6 +47,7 @@ export function requestListener(opts: PipelineOptions): RequestListener {
       const route = routes.get(path);
       // DEC-075: unknown path 404; known path, other method 405 with Allow.
       if (route === undefined) throw new HttpError('not_found', `no endpoint at ${JSON.stringify(path.slice(0, 200))}; see /.well-known/authzen-configuration for the endpoints of this PE`);
+      if ('kind' in route) { serveRaw(route, auth, req, res, requestId); return; }
       if (route.method === 'GET') {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method, 'GET, HEAD');
         sendJson(res, 200, route.handle(req), requestId);

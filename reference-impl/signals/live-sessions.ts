@@ -9,7 +9,11 @@ import { TRUST_LEVELS, type TrustLevel } from '../../schemas/decision.js';
 import type { HeldSignal, SignalListener, TrustScope } from './held-signal.js';
 import { EMITTED_EVENT_TYPES } from './transmitter/set-minter.js';
 import type { Transmitter } from './transmitter/transmitter.js';
-import type { EvaluateTrust, SignalView, TrustResult } from './trust-seam.js';
+import type { SignalView } from './signal-view.js';
+import type { TrustResult, evaluateTrust } from './trust.js';
+
+/** spec/trust.md's function (trust.ts); a parameter so that the sessions can be tested against any. */
+export type EvaluateTrust = typeof evaluateTrust;
 
 /** SIG-158: the most live sessions held. */
 export const MAX_LIVE_SESSIONS = 100_000;

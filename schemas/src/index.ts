@@ -16,6 +16,10 @@ import { ResultsFile } from './harness/results.js';
 import { ExpectedFailures } from './harness/expected-failures.js';
 import { ZtiConfig } from './harness/config.js';
 import { TranscriptEntry } from './harness/transcript.js';
+import { ComplexSubject, SimpleSubject, SubjectId } from './signals/subject-id.js';
+import { SetClaims, SetHeader } from './signals/set.js';
+import { PushErrorBody } from './signals/push-error.js';
+import { EVENT_SCHEMA_ENTRIES } from './signals/event-payloads.js';
 import { Jwks, SsfMetadata } from './signals/ssf-metadata.js';
 import {
   AddSubjectRequest, RemoveSubjectRequest, StreamConfiguration, StreamCreateRequest, StreamList, StreamReplaceRequest,
@@ -38,9 +42,11 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
     'action-search-request': ActionSearchRequest, 'action-search-response': ActionSearchResponse,
     'pdp-metadata': PdpMetadata,
   },
-  vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile },
-  harness: { 'results': ResultsFile, 'expected-failures': ExpectedFailures, 'config': ZtiConfig, 'transcript': TranscriptEntry },
   signals: {
+    'simple-subject': SimpleSubject, 'complex-subject': ComplexSubject, 'subject-id': SubjectId,
+    'set-header': SetHeader, 'set-claims': SetClaims, 'push-error': PushErrorBody,
+    // Event payloads (sig-trust): CAEP 1.0, RISC 1.0 and ours, spec/signals.md §2.4.
+    ...EVENT_SCHEMA_ENTRIES,
     // SSF transmitter side (spec/signals.md §2.5, §2.6)
     'ssf-metadata': SsfMetadata, 'jwks': Jwks,
     'stream-configuration': StreamConfiguration, 'stream-list': StreamList,
@@ -49,6 +55,8 @@ export const SCHEMAS: Record<string, Record<string, TSchema>> = {
     'verification-request': VerificationRequest, 'verification-event': VerificationEvent, 'stream-updated-event': StreamUpdatedEvent,
     'poll-request': PollRequest, 'poll-response': PollResponse,
   },
+  vectors: { 'vector-file': VectorFile, 'manifest': VectorManifest, 'authzen-interop': AuthzenInteropFile },
+  harness: { 'results': ResultsFile, 'expected-failures': ExpectedFailures, 'config': ZtiConfig, 'transcript': TranscriptEntry },
 };
 
 /** AuthZEN 1.0 Section 10.1: the default path of each endpoint, relative to the PE's base URL. */

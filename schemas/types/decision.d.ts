@@ -313,7 +313,11 @@ export interface Trust {
   level: "none" | "low" | "medium" | "high";
   factors: {
     /**
-     * Which signal or input contributed.
+     * The jti of the signal (spec/trust.md TRU-054).
+     */
+    jti?: string;
+    /**
+     * Which signal or input contributed: the event type's short name for a signal.
      */
     signal: string;
     /**
@@ -322,6 +326,10 @@ export interface Trust {
     effect: number;
     [k: string]: unknown;
   }[];
+  /**
+   * When the trust was computed, seconds since the epoch (TRU-060).
+   */
+  at?: number;
   [k: string]: unknown;
 }
 export interface StepUp {
@@ -620,6 +628,10 @@ export interface PdpMetadata {
   capabilities?: string[];
   signed_metadata?: string;
   zti_limits?: ZtiLimits;
+  /**
+   * Where transmitters push SETs (RFC 8935), when the PE is a signal receiver (spec/signals.md SIG-040).
+   */
+  zti_signals_push_endpoint?: string;
   [k: string]: unknown;
 }
 /**

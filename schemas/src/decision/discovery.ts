@@ -30,6 +30,7 @@ export const PdpMetadata = Type.Object({
   capabilities: Type.Optional(Type.Array(Type.String({ format: 'uri' }), { uniqueItems: true, description: 'Capability URNs, among them the conformance classes the PE claims.' })),
   signed_metadata: Type.Optional(Type.String()),
   zti_limits: Type.Optional(ZtiLimits),
+  zti_signals_push_endpoint: Type.Optional(Type.String({ format: 'uri', description: 'Where transmitters push SETs (RFC 8935), when the PE is a signal receiver (spec/signals.md SIG-040).' })),
 }, {
   additionalProperties: true,
   ...meta('decision', 'pdp-metadata', 'PdpMetadata',

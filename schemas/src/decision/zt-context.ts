@@ -71,9 +71,11 @@ export const Trust = Type.Object({
   score: Type.Integer({ minimum: 0, maximum: 100 }),
   level: Type.Union(TRUST_LEVELS.map((l) => Type.Literal(l))),
   factors: Type.Array(Type.Object({
-    signal: Type.String({ description: 'Which signal or input contributed.' }),
+    jti: Type.Optional(Type.String({ description: 'The jti of the signal (spec/trust.md TRU-054).' })),
+    signal: Type.String({ description: 'Which signal or input contributed: the event type\'s short name for a signal.' }),
     effect: Type.Integer({ minimum: -100, maximum: 100, description: 'Its effect on the score.' }),
   }, { additionalProperties: true })),
+  at: Type.Optional(Type.Integer({ minimum: 0, description: 'When the trust was computed, seconds since the epoch (TRU-060).' })),
 }, { additionalProperties: true, title: 'Trust', description: 'The trust the PE holds in the subject, device and session (spec/trust.md).' });
 
 export const StepUp = Type.Object({

@@ -15,7 +15,11 @@ export const RecordedRequest = Type.Object({
 
 export const RecordedResponse = Type.Object({ status: Type.Integer(), headers: Type.Record(Type.String(), Type.String()), body: Type.String() }, { title: 'RecordedResponse' });
 
+/** The harness's part in an exchange: client when it sent the request (the default), server when a peer sent it to one of the harness's own servers (harness/engine/local-server.ts). */
+export const ExchangeRole = Type.Union([Type.Literal('client'), Type.Literal('server')], { title: 'ExchangeRole', description: 'client: the harness sent the request (the default); server: a peer sent it to a server the harness runs (its transmitter JWKS and SSF metadata, its push endpoint).' });
+
 const Exchange = Type.Object({
+  role: Type.Optional(ExchangeRole),
   request: RecordedRequest,
   response: Type.Optional(RecordedResponse),
   error: Type.Optional(Type.String()),
