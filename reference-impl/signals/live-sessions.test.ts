@@ -19,6 +19,7 @@ import { newStreamConfig } from './transmitter/stream-config.js';
 import { SIGNAL_MIGRATIONS, SignalStore } from './signal-store.js';
 import { evaluateTrust } from './trust.js';
 import { eventOf, startTestReceiver, verifySet, type TestReceiver } from './transmitter/test-receiver.js';
+import { startTestTransmitter } from './test-support/test-transmitter.js';
 
 const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 const TRUST_CHANGE = 'https://schemas.zt-interop.dev/secevent/event-type/trust-change';
@@ -171,6 +172,30 @@ describe('live sessions across a crash and past their ttl', () => {
     } finally {
       store.close();
       await rx.close();
+    }
+  });
+});
+
+describe('from a pushed signal to the PEP', () => {
+  it('turns an IdP\'s session-revoked pushed to /ssf/push (202) into the PE\'s own session-revoked at the subscribed PEP', async () => {
+    const idp = await startTestTransmitter();
+    const pep = await startTestReceiver();
+    const t = await startTestPe({ transmitters: [idp.issuer] });
+    try {
+      await subscribe(t, pep.url, [SESSION_REVOKED]);
+      // The IdP's SET is about alice's session s-9f2 (test-transmitter.ts).
+      await grant(t, 's-9f2', 'laptop-9');
+      const claims = idp.claims(t.pe.url);
+      const pushed = await t.send('POST', '/ssf/push', { raw: await idp.sign(claims), headers: { 'content-type': 'application/secevent+jwt' } });
+      expect(pushed.status).toBe(202);
+      const [got] = await pep.waitFor(1);
+      const set = await verifySet(got!.body, t.pe.url);
+      expect(eventOf(set)[0]).toBe(SESSION_REVOKED);
+      expect(set.claims).toMatchObject({ iss: t.pe.url, txn: claims['jti'], sub_id: { format: 'complex', session: { format: 'opaque', id: 's-9f2' } } });
+    } finally {
+      await t.close();
+      await pep.close();
+      await idp.close();
     }
   });
 });
