@@ -5,11 +5,12 @@
 //   npx tsx bench/signal-to-enforcement.ts [--signals N]
 //
 // The PE runs in process with its durable store on a temporary directory (synchronous=FULL:
-// every SET is on disk before it is pushed) and a session floor of `high`, so that one signal
-// revokes a session. Each round grants a new session over HTTP, commits one signal through
-// the PE's signal seam (RunningPe.applySignal: the commit that precedes the 202; the push
-// endpoint's HTTP leg is timed by the ingest bench), and waits for the receiver (node:http on
-// 127.0.0.1, another process) to hold the session-revoked whose txn is that signal's jti.
+// every signal and SET is on disk before it is acknowledged or pushed) and spec/trust.md's
+// trust function. Each round grants a new session over HTTP, then an IdP (a test transmitter
+// with its own keys and JWKS on 127.0.0.1) pushes a signed CAEP session-revoked for that
+// session to the PE's /ssf/push; the clock starts at the 202 and stops when the PEP's receiver
+// (node:http on 127.0.0.1, another process) holds the PE's session-revoked whose txn is the
+// IdP's jti.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { startReferencePe } from '../reference-impl/server.js';
+import { startTestTransmitter } from '../reference-impl/signals/test-support/test-transmitter.js';
 
 const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 const arg = process.argv.indexOf('--signals');
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
       arrivals.get(txn!)?.(Number(at));
     });
   });
-  const pe = await startReferencePe({ logger: false, dataDir: dir, ssf: { sessionTrustFloor: 'high' } });
+  const idp = await startTestTransmitter();
+  const pe = await startReferencePe({ logger: false, dataDir: dir, transmitters: [idp.issuer] });
   const auth = { authorization: `Bearer ${pe.tokens[0]!}`, 'content-type': 'application/json' };
   try {
     const created = await request(`${pe.url}/ssf/streams`, { method: 'POST', headers: auth, body: JSON.stringify({ delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: receiverUrl }, events_requested: [SESSION_REVOKED] }) });
@@ -66,25 +69,26 @@ async function main(): Promise<void> {
       const r = await request(`${pe.url}/access/v1/evaluation`, { method: 'POST', headers: auth, body: JSON.stringify(evaluation) });
       const decision = await r.body.json() as { decision: boolean };
       if (!decision.decision) throw new Error('the fixture did not grant the benchmark request; P4 needs a granted session');
-      const jti = `p4-signal-${i}`;
+      const claims = idp.claims(pe.url, { sub_id: { format: 'complex', user: { format: 'email', email: 'alice@example.com' }, session: { format: 'opaque', id: session } } });
+      const jti = String(claims['jti']);
+      const set = await idp.sign(claims);
       const arrived = new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no session-revoked for ${jti} within 10 s`)), 10_000);
         arrivals.set(jti, (at) => { clearTimeout(timer); arrivals.delete(jti); resolve(at); });
       });
+      const pushed = await request(pe.pushEndpoint!, { method: 'POST', headers: { ...auth, 'content-type': 'application/secevent+jwt' }, body: set });
       const t0 = performance.timeOrigin + performance.now();
-      pe.applySignal({
-        jti, iss: 'https://edr.example.com', iat: Math.floor(Date.now() / 1000), receivedAt: Date.now(),
-        eventType: 'https://schemas.openid.net/secevent/caep/event-type/device-compliance-change', event: {},
-        subId: { format: 'opaque', id: session }, scope: { session },
-      });
+      await pushed.body.dump();
+      if (pushed.statusCode !== 202) throw new Error(`the push endpoint answered ${pushed.statusCode}`);
       ms.push((await arrived) - t0);
     }
     ms.sort((a, b) => a - b);
     const f = (x: number) => `${x.toFixed(2)} ms`;
-    process.stdout.write(`P4 signal to enforcement, one replica, ${N} signals (durable store, push to a receiver in another process):\n`);
+    process.stdout.write(`P4 signal to enforcement, one replica, ${N} signals (202 of a pushed SET to the PEP holding session-revoked; durable store; PEP receiver in another process):\n`);
     process.stdout.write(`  p50 ${f(percentile(ms, 50))}  p90 ${f(percentile(ms, 90))}  p99 ${f(percentile(ms, 99))}  max ${f(ms[ms.length - 1]!)}  (target p99 <= 100 ms)\n`);
   } finally {
     await pe.close();
+    await idp.close();
     child.kill();
     rmSync(dir, { recursive: true, force: true });
   }

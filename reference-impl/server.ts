@@ -42,7 +42,7 @@ import { TransmitterKeys } from './signals/transmitter-keys.js';
 import { DecisionTrust } from './signals/decision-trust.js';
 import type { SignalView } from './signals/signal-view.js';
 import { scopeOf } from './signals/trust-scope.js';
-import { MemorySignalView, stubEvaluateTrust } from './signals/trust-seam.js';
+import { evaluateTrust } from './signals/trust.js';
 import type { PushOptions } from './signals/transmitter/push-delivery.js';
 import { SSF_MIGRATIONS } from './signals/transmitter/ssf-store.js';
 import { startSsfService } from './signals/transmitter/ssf-service.js';
@@ -169,14 +169,12 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   const engine = new CedarEngine(policies, entities, defaultTtlS);
   const decider = new Decider(engine, cacheSize, decisionIds(), new DecisionTrust(opts.signals ?? signals));
 
-  // The SSF transmitter (spec/signals.md §2.5-2.7) on the same store. Its live sessions still
-  // run on sig-transmitter's stand-in trust seam (trust-seam.ts), which its tests assume; wiring
-  // them to the receiver's store and trust.ts is the lead's merge (sig-harness only needs streams).
-  const signalView = new MemorySignalView();
-  const signalListeners: SignalListener[] = [];
+  // The SSF transmitter (spec/signals.md §2.5-2.7) on the same store; its live sessions read the
+  // held signals and trust.ts like decisions do, and hear every committed signal (SIG-151).
+  const signalListeners: SignalListener[] = [...(opts.signalListeners ?? [])];
   let baseUrl = '';
   const ssf = await startSsfService({
-    db: store.db, issuer: () => issuer ?? baseUrl, mtls, view: signalView, evaluate: stubEvaluateTrust,
+    db: store.db, issuer: () => issuer ?? baseUrl, mtls, view: opts.signals ?? signals, evaluate: evaluateTrust,
     ...opts.ssf, log: log ? { warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) } : undefined,
   });
   signalListeners.push(ssf.liveSessions.listener);
@@ -195,6 +193,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
   let replica: ReplicaReceiver | undefined;
   if (opts.bus) {
     if (transmitters.length === 0) {
+      await ssf.close();
       store.close();
       throw new ConfigError('option bus needs transmitters: the replicas share the signals of the transmitters they trust (give --transmitter)');
     }
@@ -202,11 +201,12 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     try {
       bus = await SignalBus.connect(opts.bus);
     } catch (e) {
+      await ssf.close();
       store.close();
       throw e;
     }
     replica = new ReplicaReceiver({
-      verify, bus, store, signals, scopeOf, listeners: opts.signalListeners ?? [],
+      verify, bus, store, signals, scopeOf, listeners: signalListeners,
       onError: (err) => log?.error({ err }, 'reference PE: applying a signal from the bus failed; it will be delivered again'),
       onListenerError: (err, s) => log?.error({ err, jti: s.jti, iss: s.iss }, 'reference PE: a signal listener failed; the signal stays accepted'),
     });
@@ -260,7 +260,7 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     // SIG-013: the expected aud is the PE's issuer, by default its base URL (known only now).
     verifyNow = setVerifier({ keys: new TransmitterKeys(transmitters), audience: issuer ?? url });
     const receiver = replica ?? new SignalReceiver({
-      verify, store: signals, scopeOf, listeners: [...(opts.signalListeners ?? []), local.listener],
+      verify, store: signals, scopeOf, listeners: [...signalListeners, local.listener],
       onListenerError: (err, s) => log?.error({ err, jti: s.jti, iss: s.iss }, 'reference PE: a signal listener failed; the signal stays accepted'),
     });
     if (replica) await replica.start();
@@ -282,8 +282,8 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     pushEndpoint: pushPath === undefined ? undefined : `${issuer ?? url}${pushPath}`,
     position: () => consistency.position,
     applySignal: (signal) => {
-      signalView.add(signal);
-      for (const l of signalListeners) l(signal);
+      if (!signals.commit(signal, '')) return;
+      for (const l of [...signalListeners, local.listener]) l(signal);
     },
     close: async () => {
       await new Promise<void>((done) => {

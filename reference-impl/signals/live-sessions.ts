@@ -9,7 +9,11 @@ import { TRUST_LEVELS, type TrustLevel } from '../../schemas/decision.js';
 import type { HeldSignal, SignalListener, TrustScope } from './held-signal.js';
 import { EMITTED_EVENT_TYPES } from './transmitter/set-minter.js';
 import type { Transmitter } from './transmitter/transmitter.js';
-import type { EvaluateTrust, SignalView, TrustResult } from './trust-seam.js';
+import type { SignalView } from './signal-view.js';
+import type { TrustResult, evaluateTrust } from './trust.js';
+
+/** spec/trust.md's function (trust.ts); a parameter so that the sessions can be tested against any. */
+export type EvaluateTrust = typeof evaluateTrust;
 
 /** SIG-158: the most live sessions held. */
 export const MAX_LIVE_SESSIONS = 100_000;
@@ -52,6 +56,7 @@ export class LiveSessions {
         ON CONFLICT (session_id) DO UPDATE SET subject = excluded.subject, device = excluded.device, required_level = excluded.required_level,
           score = excluded.score, level = excluded.level, factors = excluded.factors, expires_ms = max(expires_ms, excluded.expires_ms)`),
       count: p('SELECT count(*) AS n FROM zti_live_sessions'),
+      countLive: p('SELECT count(*) AS n FROM zti_live_sessions WHERE expires_ms > ?'),
       evictSoonest: p('DELETE FROM zti_live_sessions WHERE session_id = (SELECT session_id FROM zti_live_sessions ORDER BY expires_ms LIMIT 1)'),
       expire: p('DELETE FROM zti_live_sessions WHERE expires_ms <= ?'),
       touching: p('SELECT * FROM zti_live_sessions WHERE (session_id = ? OR subject = ? OR device = ?) AND expires_ms > ?'),
@@ -95,8 +100,9 @@ export class LiveSessions {
     for (const row of this.q.all.all(Date.now()) as Row[]) this.reevaluate(row, undefined);
   }
 
-  count(): number {
-    return (this.q.count.get() as { n: number }).n;
+  /** Live sessions whose ttl has not run out. */
+  count(now = Date.now()): number {
+    return (this.q.countLive.get(now) as { n: number }).n;
   }
 
   private trustOf(scope: TrustScope, now: number): TrustResult {

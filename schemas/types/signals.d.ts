@@ -2785,9 +2785,21 @@ export interface AddSubjectRequest {
    */
   subject: {
     /**
-     * The RFC 9493 format, or "complex" (SSF 1.0 §3.3).
+     * The RFC 9493 format, one of SSF 1.0 §3.5, or "complex" (SSF 1.0 §3.3).
      */
-    format: string;
+    format:
+      | "account"
+      | "email"
+      | "iss_sub"
+      | "opaque"
+      | "phone_number"
+      | "did"
+      | "uri"
+      | "jwt_id"
+      | "saml_assertion_id"
+      | "aliases"
+      | "ip-addresses"
+      | "complex";
     [k: string]: unknown;
   };
   /**
@@ -2809,9 +2821,21 @@ export interface RemoveSubjectRequest {
    */
   subject: {
     /**
-     * The RFC 9493 format, or "complex" (SSF 1.0 §3.3).
+     * The RFC 9493 format, one of SSF 1.0 §3.5, or "complex" (SSF 1.0 §3.3).
      */
-    format: string;
+    format:
+      | "account"
+      | "email"
+      | "iss_sub"
+      | "opaque"
+      | "phone_number"
+      | "did"
+      | "uri"
+      | "jwt_id"
+      | "saml_assertion_id"
+      | "aliases"
+      | "ip-addresses"
+      | "complex";
     [k: string]: unknown;
   };
   [k: string]: unknown;

@@ -10,7 +10,7 @@ const TRUST_CHANGE = 'https://schemas.zt-interop.dev/secevent/event-type/trust-c
 const OTHER = { authorization: 'Bearer second-receiver-token' };
 
 let t: TestPe;
-beforeAll(async () => { t = await startTestPe({ tokens: ['first-receiver-token', 'second-receiver-token'] }); });
+beforeAll(async () => { t = await startTestPe({ tokens: ['first-receiver-token', 'second-receiver-token', 'third-receiver-token'] }); });
 afterAll(async () => { await t.close(); });
 
 const create = (body: unknown, headers?: Record<string, string>) => t.send('POST', '/ssf/streams', { body, headers });
@@ -163,6 +163,8 @@ describe('SSF stream management', () => {
     expect([added.status, added.text]).toEqual([200, '']);
     expect((await t.send('POST', '/ssf/subjects:remove', { body: { stream_id: id, subject } })).status).toBe(204);
     expect((await t.send('POST', '/ssf/subjects:add', { body: { stream_id: id, subject: { email: 'no format' } } })).json).toMatchObject({ pointer: '/subject/format' });
+    expect((await t.send('POST', '/ssf/subjects:add', { body: { stream_id: id, subject: { format: 'email' } } })).json).toMatchObject({ pointer: '/subject/email' });
+    expect((await t.send('POST', '/ssf/subjects:remove', { body: { stream_id: id, subject: { format: 'complex' } } })).status).toBe(400);
   });
 
   it('answers a verification request sooner than min_verification_interval with 429 and Retry-After', async () => {
@@ -171,5 +173,13 @@ describe('SSF stream management', () => {
     const again = await t.send('POST', '/ssf/verify', { body: { stream_id: id, state: 's2' } });
     expect(again.status).toBe(429);
     expect(again.headers['retry-after']).toBe('1');
+  });
+
+  it('bounds the streams of one receiver: the 101st create gets 429 and creates nothing', async () => {
+    const third = { authorization: 'Bearer third-receiver-token' };
+    for (let i = 0; i < 100; i++) expect((await create({}, third)).status).toBe(201);
+    const over = await create({}, third);
+    expect([over.status, at(over.json, 'error')]).toEqual([429, 'too_many_requests']);
+    expect(((await t.send('GET', '/ssf/streams', { headers: third })).json as unknown[]).length).toBe(100);
   });
 });

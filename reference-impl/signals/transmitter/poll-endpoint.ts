@@ -21,25 +21,32 @@ export function pollResources(t: Transmitter): [string, RestResource][] {
     t.store.settle(s.streamId, body.ack ?? [], refused, Date.now());
     const max = Math.min(body.maxEvents ?? MAX_POLL_EVENTS, MAX_POLL_EVENTS);
     const deadline = Date.now() + t.longPollMs;
+    // The socket, not the request: a request's 'close' fires once its body is read.
     const gone = new AbortController();
-    r.req.once('close', () => gone.abort());
-    for (;;) {
-      const now = Date.now();
-      const current = t.store.stream(s.streamId);
-      // SIG-141, SIG-142: a paused or disabled stream transmits nothing; a deleted one has nothing.
-      const open = current !== undefined && current.status === 'enabled';
-      const rows = open && max > 0 ? t.store.visible(s.streamId, now, max + 1) : [];
-      if (rows.length > 0 || max === 0 || body.returnImmediately === true || now >= deadline || gone.signal.aborted) {
-        const taken = rows.slice(0, max);
-        t.store.hide(taken.map((row) => row.seq), now + t.redeliverMs);
-        const answer: PollResponse = { sets: Object.fromEntries(taken.map((row) => [row.jti, row.jws])) };
-        if (rows.length > max) answer.moreAvailable = true;
-        return { status: 200, body: answer };
+    const socket = r.req.socket;
+    const onClose = () => gone.abort();
+    socket.once('close', onClose);
+    try {
+      for (;;) {
+        const now = Date.now();
+        const current = t.store.stream(s.streamId);
+        // SIG-141, SIG-142: a paused or disabled stream transmits nothing; a deleted one has nothing.
+        const open = current !== undefined && current.status === 'enabled';
+        const rows = open && max > 0 ? t.store.visible(s.streamId, now, max + 1) : [];
+        if (rows.length > 0 || max === 0 || body.returnImmediately === true || now >= deadline || gone.signal.aborted) {
+          const taken = rows.slice(0, max);
+          t.store.hide(taken.map((row) => row.seq), now + t.redeliverMs);
+          const answer: PollResponse = { sets: Object.fromEntries(taken.map((row) => [row.jti, row.jws])) };
+          if (rows.length > max) answer.moreAvailable = true;
+          return { status: 200, body: answer };
+        }
+        // SIG-132: wake on a new SET, a status change, or when a hidden SET becomes visible again.
+        const hidden = open ? t.store.nextVisibleAt(s.streamId) : undefined;
+        const until = Math.min(deadline, hidden !== undefined && hidden > now ? hidden : deadline);
+        await t.wait(s.streamId, until - now, gone.signal);
       }
-      // SIG-132: wake on a new SET, a status change, or when a hidden SET becomes visible again.
-      const hidden = open ? t.store.nextVisibleAt(s.streamId) : undefined;
-      const until = Math.min(deadline, hidden !== undefined && hidden > now ? hidden : deadline);
-      await t.wait(s.streamId, until - now, gone.signal);
+    } finally {
+      socket.removeListener('close', onClose);
     }
   };
   return [[SSF_PATHS.poll, { methods: { POST: poll } }]];

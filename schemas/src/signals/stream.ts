@@ -127,11 +127,34 @@ export const StreamStatus = Type.Object({
 });
 export type StreamStatus = Static<typeof StreamStatus>;
 
-// RFC 9493 §3 and SSF 1.0 §3.3: a subject identifier always names its format. The member
-// formats are checked by the receiver-side schemas (subject-id.ts); here the bound is size.
+// RFC 9493 §3.2 and SSF 1.0 §3.3, §3.5: a subject names its format, and each format has its
+// members. The receiver side's SubjectId (subject-id.ts, branch sig-receiver) checks them in
+// full; here the members a format requires must be there, so that a subject that names nobody
+// is refused (SIG-104). Merge note: this may become Type.Ref(SubjectId).
+const STRING_MEMBERS: Record<string, string[]> = {
+  account: ['uri'], email: ['email'], iss_sub: ['iss', 'sub'], opaque: ['id'], phone_number: ['phone_number'],
+  did: ['url'], uri: ['uri'], jwt_id: ['iss', 'jti'], saml_assertion_id: ['issuer', 'assertion_id'],
+};
+const ARRAY_MEMBERS: Record<string, string> = { aliases: 'identifiers', 'ip-addresses': 'ip-addresses', complex: '' };
+const FORMATS = [...Object.keys(STRING_MEMBERS), ...Object.keys(ARRAY_MEMBERS)];
 const Subject = Type.Object({
-  format: Type.String({ minLength: 1, maxLength: 64, description: 'The RFC 9493 format, or "complex" (SSF 1.0 §3.3).' }),
-}, { additionalProperties: true, maxProperties: 16, description: 'A subject identifier (RFC 9493) or an SSF complex subject.' });
+  format: Type.Unsafe<string>({ type: 'string', enum: FORMATS, description: 'The RFC 9493 format, one of SSF 1.0 §3.5, or "complex" (SSF 1.0 §3.3).' }),
+}, {
+  additionalProperties: true,
+  maxProperties: 16,
+  description: 'A subject identifier (RFC 9493) or an SSF complex subject.',
+  allOf: [
+    ...Object.entries(STRING_MEMBERS).map(([f, members]) => ({
+      if: { required: ['format'], properties: { format: { const: f } } },
+      then: { required: members, properties: Object.fromEntries(members.map((m) => [m, { type: 'string', minLength: 1, maxLength: 2048 }])) },
+    })),
+    ...Object.entries(ARRAY_MEMBERS).filter(([, m]) => m !== '').map(([f, m]) => ({
+      if: { required: ['format'], properties: { format: { const: f } } },
+      then: { required: [m], properties: { [m]: { type: 'array', minItems: 1, maxItems: 64 } } },
+    })),
+    { if: { required: ['format'], properties: { format: { const: 'complex' } } }, then: { minProperties: 2 } },
+  ],
+});
 
 const subjectExample = { format: 'email', email: 'alice@example.com' };
 
