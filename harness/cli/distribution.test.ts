@@ -45,9 +45,11 @@ beforeAll(() => {
   expect(fs.existsSync(tarball)).toBe(true);
 
   fs.writeFileSync(path.join(appDir, 'package.json'), `${JSON.stringify({ name: 'vendor-app', version: '1.0.0', private: true }, null, 2)}\n`);
-  const i = run('npm', ['install', '--no-audit', '--no-fund', tarball], appDir, 200_000);
+  // better-sqlite3 compiles its native module here (no prebuilt binary is reachable from these
+  // machines): that alone takes minutes on 2 cores, so the install gets 10 of them.
+  const i = run('npm', ['install', '--no-audit', '--no-fund', tarball], appDir, 600_000);
   expect(i.status, explain(i)).toBe(0);
-}, 240_000);
+}, 800_000);
 
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
