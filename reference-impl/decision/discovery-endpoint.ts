@@ -25,11 +25,12 @@ export function metadataFor(issuer: string, pushPath?: string): PdpMetadata {
     search_subject_endpoint: `${issuer}${PATHS.searchSubject}`,
     search_resource_endpoint: `${issuer}${PATHS.searchResource}`,
     search_action_endpoint: `${issuer}${PATHS.searchAction}`,
-    capabilities: CAPABILITIES,
+    // The reference PE is always an SSF transmitter (spec/signals.md §2.5).
+    capabilities: [...CAPABILITIES, classUrn('signal-transmitter')],
     zti_limits: { ...ZTI_LIMITS },
   };
   if (pushPath !== undefined) {
-    doc.capabilities = [...CAPABILITIES, classUrn('signal-receiver')];
+    doc.capabilities = [...doc.capabilities!, classUrn('signal-receiver')];
     doc.zti_signals_push_endpoint = `${issuer}${pushPath}`;
   }
   return doc;
