@@ -121,7 +121,7 @@ describe('discovery', () => {
         search_subject_endpoint: `${t.pe.url}/access/v1/search/subject`,
         search_resource_endpoint: `${t.pe.url}/access/v1/search/resource`,
         search_action_endpoint: `${t.pe.url}/access/v1/search/action`,
-        capabilities: ['authzen-core', 'authzen-batch', 'authzen-search', 'authzen-discovery', 'pe-zt'].map((c) => `urn:zt-interop:class:${c}`),
+        capabilities: ['authzen-core', 'authzen-batch', 'authzen-search', 'authzen-discovery', 'pe-zt', 'signal-transmitter'].map((c) => `urn:zt-interop:class:${c}`),
         zti_limits: { max_body_bytes: 1048576, max_depth: 64, max_evaluations: 1000, max_page_limit: 100, max_array_items: 256, max_record_members: 128, max_values: 1024, max_request_ms: 2000 },
       });
       // Every advertised endpoint answers a valid request of its kind.

@@ -51,6 +51,14 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--verbose', 'also list checks that were not applicable')
     .option('--profile <name>', 'run a certification profile instead of the default checks: authzen-cert (the OpenID AuthZEN certification scenario), graded per level')
     .option('--levels <list>', 'comma-separated levels of --profile (default: all): basic-core, basic-properties, batch-core, batch-properties, search-core, search-properties, discovery; prerequisites are added')
+    // The harness's own servers for the signal classes (harness/cli/signal-servers.ts).
+    .option('--transmitter-listen <host:port>', 'where the harness transmitter (its JWKS and SSF metadata) listens, so that a receiver is configured once (default: 127.0.0.1, a free port)')
+    .option('--transmitter-url <url>', 'the issuer the harness transmitter announces, when the receiver reaches it by another URL')
+    .option('--transmitter-keys <file>', 'keep the harness transmitter\'s signing keys in this file across runs (made when missing)')
+    .option('--receiver-listen <host:port>', 'where the harness receiver (the push endpoints it gives a transmitter) listens')
+    .option('--receiver-url <url>', 'the base URL the target\'s transmitter is told for the harness\'s push endpoints')
+    .option('--push-endpoint <url>', 'the receiver\'s push endpoint, when its discovery document has no zti_signals_push_endpoint (default: /ssf/push)')
+    .option('--audience <url>', 'the receiver\'s own identifier, the aud its SETs must carry (default: --target)')
     .action(async (flags: Parameters<typeof testCommand>[0]) => exit(await testCommand(flags)));
 
   program.command('serve')

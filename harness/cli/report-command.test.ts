@@ -76,7 +76,9 @@ describe('zti report merge', () => {
     const missing = reference.checks.filter((c) => !broken.checks.some((b) => b.id === c.id)).length;
     expect(missing).toBeGreaterThan(0);
     const refTotals = `✓ ${reference.summary.pass}`;
-    const brokenTotals = `✓ ${broken.summary.pass} ✗ ${broken.summary.fail} ⚠ ${broken.summary.warn} — ${missing}`;
+    // The broken run's PE trusts no transmitter, so its signal-receiver checks are not applicable there.
+    const na = broken.summary['not-applicable'];
+    const brokenTotals = `✓ ${broken.summary.pass} ✗ ${broken.summary.fail} ⚠ ${broken.summary.warn}${na ? ` n/a ${na}` : ''} — ${missing}`;
     expect(said).toContain(`  reference: ${refTotals}\n  ${broken.target.url}: ${brokenTotals}\n`);
 
     const md = fs.readFileSync(markdown, 'utf8');

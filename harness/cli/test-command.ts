@@ -20,7 +20,7 @@ import { INTEROP_COMPARISONS, authzenInteropChecks, type InteropComparison } fro
 import { shrunkVector, vectorFilePath } from '../vectors/record.js';
 import { resolveAuth } from './auth.js';
 import { configAuth, findConfig, loadConfig, resolveClassTargets, resolveTls, type LoadedConfig } from './config.js';
-import type { AuthHeader } from '../engine/http-client.js';
+import type { AuthHeader, Exchange } from '../engine/http-client.js';
 import { SPEC_DIR, VECTORS_DIR, VERSION } from '../base/paths.js';
 import { UsageError } from '../base/usage-error.js';
 import { refuseUrlCredentials } from './target-url.js';
@@ -33,8 +33,9 @@ import type { TranscriptEntry } from '../../schemas/src/harness/transcript.js';
 import { pageEntry, toHtml } from '../reporters/html.js';
 import { parseRequirements } from '../base/spec-requirements.js';
 import { formatProfileTable, gradeProfile, listProfile, prerequisiteNotes, profileExitCode, resolveProfile } from './profile.js';
+import { startSignalServers, type SignalServerFlags } from './signal-servers.js';
 
-export interface TestFlags {
+export interface TestFlags extends SignalServerFlags {
   /** A zti config file; otherwise zti.config.json(c) in the working directory when present. */
   config?: string;
   target?: string;
@@ -217,7 +218,11 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   if (!embedded && flags.embeddedTls) throw new UsageError('--embedded-tls is for the embedded PE; with --target give --ca, --client-cert and --client-key');
   let tls = embedded ? undefined : resolveTls(flags, loaded);
   let baseUrl = flags.target ?? '';
-  let stop: (() => Promise<void>) | undefined;
+  // The harness's transmitter and receiver (signal classes), started first: the embedded PE is told the issuer.
+  let recordServed: ((server: string, x: Exchange) => void) | undefined;
+  if (!embedded && !/^https?:\/\/[^/]+/.test(baseUrl)) throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${baseUrl}"`);
+  const signal = await startSignalServers(flags, (server, x) => recordServed?.(server, x), out);
+  let stop: (() => Promise<void>) | undefined = () => signal.close();
   if (embedded) {
     // The embedded default: the only place the harness touches reference-impl, and only to start it.
     const { startReferencePe } = await import('../../reference-impl/server.js');
@@ -225,11 +230,12 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
     // A certification profile demands HTTPS (DEC-095): the embedded PE then serves HTTPS with a bearer token.
     const dev = flags.embeddedTls || profileRun?.https ? await (await import('../../reference-impl/lib/dev-pki.js')).createDevPki() : undefined;
     const mtls = dev !== undefined && flags.embeddedTls === true;
-    const pe = await startReferencePe({ port: 0, fixture, logger: false, ...(dev ? { tls: { key: dev.server.key, cert: dev.server.cert, ca: dev.ca, requireClientCert: mtls } } : {}) });
+    const pe = await startReferencePe({ port: 0, fixture, logger: false, transmitters: [signal.transmitter.issuer], ...(dev ? { tls: { key: dev.server.key, cert: dev.server.cert, ca: dev.ca, requireClientCert: mtls } } : {}) })
+      .catch(async (e: unknown) => { await signal.close(); throw e; });
     baseUrl = pe.url;
     auth = mtls ? undefined : ['authorization', `Bearer ${pe.tokens[0]!}`];
     tls = dev && (mtls ? { ca: dev.ca, cert: dev.client.cert, key: dev.client.key } : { ca: dev.ca });
-    stop = () => pe.close();
+    stop = async () => { await pe.close(); await signal.close(); };
   } else if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
     throw new UsageError(`--target must be an http(s) URL such as http://127.0.0.1:8080, got "${baseUrl}"`);
   } else {
@@ -240,6 +246,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   const file = flags.transcript === undefined ? undefined : transcriptFile(flags.transcript);
   const entries: TranscriptEntry[] = [];
   const collect = file || flags.html ? new TranscriptCollector((e) => { file?.write(e); if (flags.html) entries.push(pageEntry(e)); }) : undefined;
+  recordServed = collect && ((server, x) => collect.add(server, 0, x));
   const evidenceDir = flags.evidenceDir ?? path.join(process.cwd(), '.zti', 'failures');
   const reporter = consoleReporter(out, { verbose: flags.verbose ?? false, evidenceDir: path.relative(process.cwd(), evidenceDir) || '.', command: invokedAs(), target: embedded ? undefined : baseUrl });
   const perClass = embedded ? [] : Object.entries(loaded?.config.targets ?? {}).map(([c, t]) => `${c}: ${t.target}`);
@@ -249,7 +256,7 @@ export async function testCommand(cliFlags: TestFlags, out: (s: string) => void 
   try {
     const report = await runChecks({
       tls, classTargets: embedded ? undefined : await resolveClassTargets(loaded, { target: baseUrl, auth, tls }),
-      baseUrl, embedded, checks, auth, classes: classes ?? profileRun?.classes, seed, runs, strict: flags.strict ?? false, vocabulary: loaded?.config.vocabulary,
+      baseUrl, embedded, checks, auth, classes: classes ?? profileRun?.classes, seed, runs, strict: flags.strict ?? false, vocabulary: loaded?.config.vocabulary, services: signal.services,
       ...(token ? { only: [token.check], replayPath: token.path } : { only: flags.only, skip: flags.skip }),
       ...(collect ? { onExchange: (c, n, x) => collect.add(c.id, n, x) } : {}),
       concurrency: int('--concurrency', flags.concurrency, 4, 1), timeoutMs: int('--timeout', flags.timeout, 10_000, 1),

@@ -122,8 +122,8 @@ function exchangeHtml(x: Exchange & { request: { bodyBase64?: string } }, label 
     : `no response${x.error ? `: ${x.error}` : ''}`;
   const outcome = x.response ? String(x.response.status) : 'no response';
   // A request a peer sent to one of the harness's own servers reads as such (local-server.ts).
-  if (x.role === 'server') label = `${label}, served by the harness`;
-  return `<details><summary>${esc(label)}: ${esc(x.request.method)} ${esc(x.request.url)} → ${esc(outcome)} (${esc(x.ms.toFixed(0))} ms)</summary>
+  const served = x.role === 'server' ? 'served by the harness: ' : '';
+  return `<details><summary>${esc(label)}: ${served}${esc(x.request.method)} ${esc(x.request.url)} → ${esc(outcome)} (${esc(x.ms.toFixed(0))} ms)</summary>
 <div>Request</div><pre>${esc(req)}</pre>
 <div>Response</div><pre>${esc(res)}</pre></details>`;
 }
@@ -249,6 +249,14 @@ export function toHtml(results: ResultsFile, opts: HtmlOptions = {}): string {
     out.push('<table><thead><tr><th>verdict</th><th>check</th><th>requirements</th><th>cases</th><th>duration</th></tr></thead><tbody>');
     for (const c of checks) out.push(checkRows(c, opts.requirements, byCheck.get(c.id)));
     out.push('</tbody></table>');
+  }
+  // Exchanges that the harness's own servers served for the run as a whole (e.g. a receiver
+  // fetching the harness transmitter's JWKS) belong to no check: shown under the server's name.
+  const known = new Set(results.checks.map((c) => c.id));
+  const servers = [...byCheck].filter(([id]) => !known.has(id));
+  if (servers.length) {
+    out.push('<h2 id="harness-servers">Served by the harness</h2>');
+    for (const [name, entries] of servers) out.push(`<h3><code>${esc(name)}</code></h3>`, transcriptHtml(entries));
   }
   return page(`zti: ${overall.label} (${results.target.url})`, out.join('\n'));
 }

@@ -49,6 +49,12 @@ export class VectorRecorder {
         if (entry) skipped.push({ id: r.id, why: `${r.verdict}: only checks the target passes are recorded` });
         continue;
       }
+      // Signal checks depend on their run: SET jtis are new each run (a receiver keeps a replay
+      // cache) and stream ids exist only at the recorded target; replayed elsewhere they fail.
+      if (entry && entry.check.class.startsWith('signal-')) {
+        skipped.push({ id: r.id, why: 'a signal check: its SETs and stream ids are valid only in the recorded run at the recorded target' });
+        continue;
+      }
       if (!entry || entry.steps.length === 0) {
         skipped.push({ id: r.id, why: entry ? `no exchange could be kept (${[...entry.omitted].map(([k, n]) => `${n} ${k}`).join(', ')})` : 'sent no request' });
         continue;

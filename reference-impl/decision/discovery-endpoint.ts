@@ -25,11 +25,12 @@ export function metadataFor(issuer: string, limits: PdpMetadata['zti_limits'] = 
     search_subject_endpoint: `${issuer}${PATHS.searchSubject}`,
     search_resource_endpoint: `${issuer}${PATHS.searchResource}`,
     search_action_endpoint: `${issuer}${PATHS.searchAction}`,
-    capabilities: CAPABILITIES,
+    // The reference PE is always an SSF transmitter (spec/signals.md §2.5).
+    capabilities: [...CAPABILITIES, classUrn('signal-transmitter')],
     zti_limits: { ...limits },
   };
   if (pushPath !== undefined) {
-    doc.capabilities = [...CAPABILITIES, classUrn('signal-receiver')];
+    doc.capabilities = [...doc.capabilities!, classUrn('signal-receiver')];
     doc.zti_signals_push_endpoint = `${issuer}${pushPath}`;
   }
   return doc;
