@@ -46,7 +46,7 @@ import { evaluateTrust } from './signals/trust.js';
 import type { PushOptions } from './signals/transmitter/push-delivery.js';
 import { SSF_MIGRATIONS } from './signals/transmitter/ssf-store.js';
 import { startSsfService } from './signals/transmitter/ssf-service.js';
-import type { TrustLevel } from '../schemas/decision.js';
+import { validate, type TrustLevel } from '../schemas/decision.js';
 
 export { ConfigError } from './errors.js';
 
@@ -222,8 +222,8 @@ export async function startReferencePe(opts: PeOptions = {}): Promise<RunningPe>
     : handle);
   const discovery = discoveryEndpoint(issuer, () => boundHost, opts.tls ? 'https' : 'http', decisionLimits, pushPath);
   const routes = new Map<string, Route>([
-    [PATHS.evaluation, { method: 'POST', handle: freshEnough(plain(evaluationEndpoint(decider)), consistency) }],
-    [PATHS.evaluations, { method: 'POST', handle: freshEnough(plain(evaluationsEndpoint(decider, requestBudgetMs)), consistency) }],
+    [PATHS.evaluation, { method: 'POST', handle: freshEnough(plain(evaluationEndpoint(decider)), consistency, validate.evaluationRequest) }],
+    [PATHS.evaluations, { method: 'POST', handle: freshEnough(plain(evaluationsEndpoint(decider, requestBudgetMs)), consistency, validate.evaluationsRequest) }],
     [PATHS.searchSubject, { method: 'POST', handle: searchEndpoint('subject', searchDeps) }],
     [PATHS.searchResource, { method: 'POST', handle: searchEndpoint('resource', searchDeps) }],
     [PATHS.searchAction, { method: 'POST', handle: searchEndpoint('action', searchDeps) }],

@@ -51,8 +51,11 @@ export class LocalConsistency implements Consistency {
 
 const MARKER = Buffer.from('"consistency"');
 
-/** The position a request body presents in its top-level context.consistency, if any (the schema judges its form). */
-export function presentedPosition(body: Buffer): number | undefined {
+/**
+ * The position a request body presents in its top-level context.consistency, if any. Only a
+ * request `valid` accepts waits: anything else gets its 400 at once, not a 503 later.
+ */
+export function presentedPosition(body: Buffer, valid: (request: unknown) => boolean = () => true): number | undefined {
   if (!body.includes(MARKER)) return undefined;
   let parsed: unknown;
   try {
@@ -60,15 +63,16 @@ export function presentedPosition(body: Buffer): number | undefined {
   } catch {
     return undefined;
   }
+  if (!valid(parsed)) return undefined;
   const context = (parsed as { context?: unknown } | null)?.context;
   const token = context !== null && typeof context === 'object' ? (context as { consistency?: unknown }).consistency : undefined;
   return typeof token === 'string' && /^[0-9]{1,15}$/.test(token) ? Number(token) : undefined;
 }
 
 /** Wraps a decision endpoint: a presented position ahead of this replica waits, then decides or fails closed. */
-export function freshEnough(handle: (body: Buffer) => string | Promise<string>, consistency: Consistency): (body: Buffer) => string | Promise<string> {
+export function freshEnough(handle: (body: Buffer) => string | Promise<string>, consistency: Consistency, valid: (request: unknown) => boolean): (body: Buffer) => string | Promise<string> {
   return (body) => {
-    const wanted = presentedPosition(body);
+    const wanted = presentedPosition(body, valid);
     if (wanted === undefined || wanted <= consistency.position) return handle(body);
     return consistency.waitFor(wanted, CONSISTENCY_WAIT_MS).then((fresh) => {
       if (!fresh) {
