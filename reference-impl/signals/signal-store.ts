@@ -7,14 +7,10 @@ import type Database from 'better-sqlite3';
 import type { Migration, Store } from '../lib/store.js';
 import type { HeldSignal, TrustScope } from './held-signal.js';
 import { SET_LIMITS } from './set-verify.js';
+import type { SignalView } from './signal-view.js';
 
-/** What trust reads (SIGNALS-CONTRACT.md): the held signals of a scope, and a version that grows on every commit. */
-export interface SignalView {
-  /** Signals held whose scope shares a key with `scope` (subject, device, session or workload), oldest first by (iat, jti). */
-  heldFor(scope: TrustScope): HeldSignal[];
-  /** Grows by at least one on every committed signal; a decision cache keys on it (read-your-writes). */
-  readonly version: number;
-}
+export type { SignalView } from './signal-view.js';
+
 
 export const SIGNAL_MIGRATIONS: readonly Migration[] = [{
   id: 'signals/1',

@@ -1,6 +1,6 @@
 // The SSF metadata (SSF 1.0 §7), the PE's JWKS, the configuration endpoint (§8.1.1: POST
 // create, GET read or list, PATCH update, PUT replace, DELETE) and the status endpoint
-// (§8.1.2). SIG-080..103. A receiver sees only its own streams: any other stream_id is 404
+// (§8.1.2). SIG-080..103. A receiver sees only its own streams; every other stream_id is 404
 // (SIG-087). Every change is committed before the answer (SIG-097, SIG-102, SIG-143).
 import { randomBytes } from 'node:crypto';
 import { HttpError } from '../../errors.js';
