@@ -27,13 +27,14 @@ export function plainAnswer(json: string): string {
   return JSON.stringify(Array.isArray(top.evaluations) ? { ...top, evaluations: top.evaluations.map(plainDecision) } : top);
 }
 
-const PE_ZT = classUrn('pe-zt');
+/** The AuthZEN classes: under --plain the PE claims these alone (no pe-zt, no signal classes). */
+const AUTHZEN_PREFIX = classUrn('authzen-core').replace(/core$/, '');
 
 /** The discovery document without the profile's members: the PE claims the AuthZEN classes only. */
 export function plainMetadata(json: string): string {
   const doc: unknown = JSON.parse(json);
   if (!isObject(doc)) return json;
-  const { zti_limits: _limits, ...rest } = doc;
-  const capabilities = Array.isArray(rest.capabilities) ? rest.capabilities.filter((c) => c !== PE_ZT) : undefined;
+  const { zti_limits: _limits, zti_signals_push_endpoint: _push, ...rest } = doc;
+  const capabilities = Array.isArray(rest.capabilities) ? rest.capabilities.filter((c) => typeof c === 'string' && c.startsWith(AUTHZEN_PREFIX)) : undefined;
   return JSON.stringify(capabilities === undefined ? rest : { ...rest, capabilities });
 }
