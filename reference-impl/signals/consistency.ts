@@ -17,27 +17,13 @@ export interface Consistency {
 /** SIG-183: how long a request presenting a position ahead of this replica may wait. */
 export const CONSISTENCY_WAIT_MS = 2000;
 
-/** A PE without a bus: the position is its count of committed signals; committing one wakes the waiters. */
-export class LocalConsistency implements Consistency {
+/** Requests waiting for a position: released when it is reached, refused (false) when their time is up. */
+export class PositionWaiters {
   private waiters: { position: number; done: () => void }[] = [];
 
-  constructor(private readonly version: () => number) {}
-
-  get position(): number {
-    return this.version();
-  }
-
-  /** Registered with the receiver: every committed signal may satisfy a waiter. */
-  readonly listener: SignalListener = () => {
-    const now = this.version();
-    const ready = this.waiters.filter((w) => w.position <= now);
-    if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.position > now);
-    for (const w of ready) w.done();
-  };
-
-  waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (position <= this.version()) return Promise.resolve(true);
+  /** True once `reached()` is at least `position`, false after `timeoutMs`. */
+  wait(position: number, reached: number, timeoutMs: number): Promise<boolean> {
+    if (position <= reached) return Promise.resolve(true);
     return new Promise((resolve) => {
       const entry = { position, done: () => { clearTimeout(timer); resolve(true); } };
       const timer = setTimeout(() => {
@@ -46,6 +32,38 @@ export class LocalConsistency implements Consistency {
       }, timeoutMs);
       this.waiters.push(entry);
     });
+  }
+
+  /** The state now reflects `reached`: release every waiter it satisfies. */
+  reached(reached: number): void {
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((w) => w.position <= reached);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.position > reached);
+    for (const w of ready) w.done();
+  }
+
+  /** Forgets every waiter without releasing it: their timers refuse them (fail closed). */
+  clear(): void {
+    this.waiters = [];
+  }
+}
+
+/** A PE without a bus: the position is its count of committed signals; committing one wakes the waiters. */
+export class LocalConsistency implements Consistency {
+  private readonly waiters = new PositionWaiters();
+
+  constructor(private readonly version: () => number) {}
+
+  get position(): number {
+    return this.version();
+  }
+
+  /** Registered with the receiver: every committed signal may satisfy a waiter. */
+  readonly listener: SignalListener = () => this.waiters.reached(this.version());
+
+  waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    return this.waiters.wait(position, this.version(), timeoutMs);
   }
 }
 

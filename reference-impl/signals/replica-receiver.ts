@@ -10,6 +10,7 @@ import type { Migration, Store } from '../lib/store.js';
 import type { HeldSignal, SignalListener } from './held-signal.js';
 import type { ScopeOf } from './receiver.js';
 import { SetRefused, type SetVerifier, type VerifiedSet } from './set-verify.js';
+import { PositionWaiters } from './consistency.js';
 import { BusUnavailable, type BusMessage, type SignalBus } from './signal-bus.js';
 import type { SignalStore } from './signal-store.js';
 
@@ -40,7 +41,7 @@ export class ReplicaReceiver {
   private applied: number;
   private readonly kept = new Map<number, Outcome>();
   private readonly waiting = new Map<number, (o: Outcome) => void>();
-  private freshness: { seq: number; done: () => void }[] = [];
+  private readonly freshness = new PositionWaiters();
   private readonly listeners: SignalListener[];
   private readonly commitAt: (signal: HeldSignal | undefined, token: string, seq: number) => 'accepted' | 'replay' | 'skip';
 
@@ -70,8 +71,7 @@ export class ReplicaReceiver {
 
   /** Stops applying the bus; what was applied stays committed. */
   close(): Promise<void> {
-    // Waiting requests are not released as fresh: their timers refuse them (fail closed).
-    this.freshness = [];
+    this.freshness.clear();
     return this.opts.bus.close();
   }
 
@@ -93,15 +93,7 @@ export class ReplicaReceiver {
 
   /** Resolves true once this replica has applied the stream up to `seq`, false after `timeoutMs` (SIG-183). */
   waitFor(seq: number, timeoutMs: number): Promise<boolean> {
-    if (seq <= this.applied) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const entry = { seq, done: () => { clearTimeout(timer); resolve(true); } };
-      const timer = setTimeout(() => {
-        this.freshness = this.freshness.filter((f) => f !== entry);
-        resolve(false);
-      }, timeoutMs);
-      this.freshness.push(entry);
-    });
+    return this.freshness.wait(seq, this.applied, timeoutMs);
   }
 
   private outcomeOf(seq: number): Promise<Outcome> {
@@ -164,11 +156,7 @@ export class ReplicaReceiver {
       this.kept.set(seq, outcome);
       if (this.kept.size > MAX_KEPT_OUTCOMES) this.kept.delete(this.kept.keys().next().value!);
     }
-    if (this.freshness.length > 0) {
-      const ready = this.freshness.filter((f) => f.seq <= seq);
-      this.freshness = this.freshness.filter((f) => f.seq > seq);
-      for (const f of ready) f.done();
-    }
+    this.freshness.reached(seq);
   }
 }
 

@@ -8,13 +8,14 @@ import type { HttpResponse } from '../../engine/http-client.js';
 import { sampleRequest } from '../../arbitraries/zt.js';
 import { expectDecision, expectTypedError, isObject } from '../lib/expect.js';
 
-const TOKEN = /^[0-9]{1,15}$/;
+/** SIG-183: a consistency position is 1 to 15 decimal digits. */
+export const POSITION = /^[0-9]{1,15}$/;
 
 /** The position a decision reports, failing the check when it reports none (SIG-183). */
 function positionOf(res: HttpResponse): number {
   const zti = isObject(res.json) && isObject(res.json.context) ? res.json.context.zti : undefined;
   const token = isObject(zti) ? zti.consistency : undefined;
-  if (typeof token !== 'string' || !TOKEN.test(token)) {
+  if (typeof token !== 'string' || !POSITION.test(token)) {
     throw new CheckFailure(`a pe-zt decision reports the position of the signal log it reflects as context.zti.consistency, a string of 1 to 15 digits (SIG-183); got ${JSON.stringify(token) ?? 'none'}`, res.exchange);
   }
   return Number(token);

@@ -5,9 +5,8 @@
 import type { Check, CheckContext } from '../../engine/check.js';
 import { peerText } from '../../engine/local-server.js';
 import { fail } from '../lib/expect.js';
+import { POSITION } from './consistency.js';
 import { expectAccepted, freshDevice, goodClaims, pushSet, receiverOf, scopeRequest, signGood, trustFor } from './lib/receiver-context.js';
-
-const TOKEN = /^[0-9]{1,15}$/;
 
 const positionOf202: Check = {
   id: 'signals/receiver/consistency-token',
@@ -22,7 +21,7 @@ const positionOf202: Check = {
     const res = await pushSet(ctx, r, await signGood(r, goodClaims(r, jti, device)));
     expectAccepted(res, 'a good SET');
     const position = res.headers['zti-consistency'];
-    if (position === undefined || !TOKEN.test(position)) {
+    if (position === undefined || !POSITION.test(position)) {
       fail(res, `a pe-zt receiver's 202 carries a zti-consistency header of 1 to 15 digits, the position that holds the signal (SIG-185); got ${position === undefined ? 'none' : peerText(position, 40)}`, { status: 202 });
     }
     ctx.countCase();
